@@ -44,7 +44,7 @@ export const PATHS = {
   lokiData: "/loki",
   promtailConfig: "/etc/promtail/config.yml",
   promtailData: "/var/lib/promtail",
-  tempoConfig: "/etc/tempo/tempo.yaml",
+  tempoConfig: "/etc/tempo.yaml",
   tempoData: "/var/tempo",
   grafanaData: "/var/lib/grafana",
   dockerSocket: "/var/run/docker.sock",

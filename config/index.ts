@@ -1,0 +1,144 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type Environment, parseValues } from "./parse";
+import type { Values } from "./keys";
+
+export { SettingsError, SEED_DEV_PASSWORD } from "./parse";
+export type { Environment } from "./parse";
+
+/** A published port: where on the host it binds. */
+export interface HostPorts {
+  readonly grafana: number;
+  readonly prometheus: number;
+  readonly loki: number;
+  readonly tempo: number;
+  readonly tempoOtlpGrpc: number;
+  readonly tempoOtlpHttp: number;
+}
+
+/** Everything the program needs from the stack's configuration, validated and complete. */
+export interface Settings {
+  readonly project: string;
+  readonly stack: string;
+  readonly environment: Environment;
+  /** Container names are `<namePrefix>-<service>`. */
+  readonly namePrefix: string;
+  /** Value of the compose project label on every container. */
+  readonly composeProject: string;
+  readonly bindAddress: string;
+  readonly hostPorts: HostPorts;
+  readonly images: {
+    readonly prometheus: string;
+    readonly loki: string;
+    readonly promtail: string;
+    readonly tempo: string;
+    readonly cadvisor: string;
+    readonly grafana: string;
+  };
+  readonly memoryMb: {
+    readonly prometheus: number;
+    readonly loki: number;
+    readonly promtail: number;
+    readonly tempo: number;
+    readonly cadvisor: number;
+    readonly grafana: number;
+  };
+  readonly retention: {
+    readonly prometheusDays: number;
+    readonly prometheusSize: string;
+    readonly lokiDays: number;
+    readonly tempoDays: number;
+  };
+  readonly appNetwork: { readonly name: string; readonly create: boolean };
+  readonly scrapeTargets: { readonly backend: string; readonly traefik: string };
+  readonly logShipper: Values["logShipper"];
+  /** Protect data volumes and retain them on destroy. */
+  readonly protectData: boolean;
+  readonly grafana: {
+    readonly adminUser: string;
+    /** Always a Pulumi secret. */
+    readonly adminPassword: pulumi.Output<string>;
+    /** What the Grafana provider and the outputs use. */
+    readonly url: string;
+  };
+  readonly alerting: {
+    readonly contact: Values["alertContact"];
+    /** A Pulumi secret; set when `contact` is webhook. */
+    readonly webhookUrl?: pulumi.Output<string>;
+    readonly emails: readonly string[];
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Shapes validated values into Settings; secrets become Pulumi secrets here. */
+export function toSettings(v: Values, project: string, stack: string): Settings {
+  return deepFreeze<Settings>({
+    project,
+    stack,
+    environment: v.environment,
+    namePrefix: v.namePrefix,
+    composeProject: v.composeProject,
+    bindAddress: v.bindAddress,
+    hostPorts: {
+      grafana: v.grafanaPort,
+      prometheus: v.prometheusPort,
+      loki: v.lokiPort,
+      tempo: v.tempoPort,
+      tempoOtlpGrpc: v.tempoOtlpGrpcPort,
+      tempoOtlpHttp: v.tempoOtlpHttpPort,
+    },
+    images: {
+      prometheus: v.prometheusImage,
+      loki: v.lokiImage,
+      promtail: v.promtailImage,
+      tempo: v.tempoImage,
+      cadvisor: v.cadvisorImage,
+      grafana: v.grafanaImage,
+    },
+    memoryMb: {
+      prometheus: v.prometheusMemoryMb,
+      loki: v.lokiMemoryMb,
+      promtail: v.promtailMemoryMb,
+      tempo: v.tempoMemoryMb,
+      cadvisor: v.cadvisorMemoryMb,
+      grafana: v.grafanaMemoryMb,
+    },
+    retention: {
+      prometheusDays: v.prometheusRetentionDays,
+      prometheusSize: v.prometheusRetentionSize,
+      lokiDays: v.lokiRetentionDays,
+      tempoDays: v.tempoRetentionDays,
+    },
+    appNetwork: { name: v.appNetwork, create: v.createAppNetwork },
+    scrapeTargets: { backend: v.backendTarget, traefik: v.traefikTarget },
+    logShipper: v.logShipper,
+    protectData: v.protectData,
+    grafana: {
+      adminUser: v.grafanaAdminUser,
+      adminPassword: pulumi.secret(v.grafanaAdminPassword),
+      url: v.grafanaUrl,
+    },
+    alerting: {
+      contact: v.alertContact,
+      ...(v.alertContact === "webhook" ? { webhookUrl: pulumi.secret(v.alertWebhookUrl) } : {}),
+      emails: v.alertEmails,
+    },
+  });
+}
+
+/**
+ * Reads this stack's configuration once, validates every key and returns the settings.
+ * The only place in the program that reads Pulumi config.
+ * @throws SettingsError before any resource is registered when a value is invalid.
+ */
+export function loadSettings(): Settings {
+  const project = pulumi.getProject();
+  const values = parseValues(pulumi.runtime.allConfig(), project);
+  return toSettings(values, project, pulumi.getStack());
+}
