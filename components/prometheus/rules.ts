@@ -1,0 +1,118 @@
+import { stringify } from "yaml";
+
+/**
+ * Prometheus recording and alerting rules. Recording rules follow Prometheus's naming convention
+ * `level:metric:operations` and hold what the dashboard and the alerts compute on every refresh,
+ * so their cost no longer grows with endpoints x statuses x buckets.
+ */
+
+/** The window every rate in the rules uses: four 15 s scrapes fit in it many times over. */
+export const RATE_WINDOW = "5m";
+
+/** Names of the recording rules, used by the dashboard and the Grafana alerts. */
+export const RECORDED = {
+  /** Request rate by job, path and status class (2xx, 4xx, 5xx). */
+  requestRateByPathClass: "job_path_status_class:http_requests:rate5m",
+  /** Request rate by job. */
+  requestRate: "job:http_requests:rate5m",
+  /** Share of requests answered 5xx, by job (0 to 1). */
+  errorRatio: "job:http_requests_5xx:ratio_rate5m",
+  /** Bucket rates of the duration histogram summed over everything but job and le. */
+  durationBuckets: "job_le:http_request_duration_seconds_bucket:rate5m",
+  /** Latency quantiles by job, computed from the summed bucket rates. */
+  latencyP50: "job:http_request_duration_seconds:p50_rate5m",
+  latencyP90: "job:http_request_duration_seconds:p90_rate5m",
+  latencyP99: "job:http_request_duration_seconds:p99_rate5m",
+  /** CPU seconds per second by container name. */
+  containerCpu: "name:container_cpu_usage_seconds:rate5m",
+  /** Working set over the memory limit by container name, for containers that have a limit. */
+  containerMemoryRatio: "name:container_memory_working_set_bytes:ratio_limit",
+} as const;
+
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+}
+
+export interface AlertingRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+const quantile = (q: number): string =>
+  `histogram_quantile(${String(q)}, ${RECORDED.durationBuckets})`;
+
+export const RECORDING_RULES: readonly RecordingRule[] = [
+  {
+    record: RECORDED.requestRateByPathClass,
+    expr: `sum by (job, path, status_class) (label_replace(rate(http_requests_total[${RATE_WINDOW}]), "status_class", "\${1}xx", "status", "([0-9])[0-9][0-9]"))`,
+  },
+  {
+    record: RECORDED.requestRate,
+    expr: `sum by (job) (rate(http_requests_total[${RATE_WINDOW}]))`,
+  },
+  {
+    record: RECORDED.errorRatio,
+    expr: `sum by (job) (rate(http_requests_total{status=~"5.."}[${RATE_WINDOW}])) / sum by (job) (rate(http_requests_total[${RATE_WINDOW}]))`,
+  },
+  {
+    record: RECORDED.durationBuckets,
+    expr: `sum by (job, le) (rate(http_request_duration_seconds_bucket[${RATE_WINDOW}]))`,
+  },
+  { record: RECORDED.latencyP50, expr: quantile(0.5) },
+  { record: RECORDED.latencyP90, expr: quantile(0.9) },
+  { record: RECORDED.latencyP99, expr: quantile(0.99) },
+  {
+    record: RECORDED.containerCpu,
+    expr: `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`,
+  },
+  {
+    record: RECORDED.containerMemoryRatio,
+    expr: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0)`,
+  },
+];
+
+/**
+ * The seed's two Prometheus alerts. HighErrorRate keeps the seed's threshold (more than 0.1
+ * 5xx responses per second for 5 minutes), summed per job so that one alert fires per service
+ * rather than one per path and method.
+ */
+export const ALERTING_RULES: readonly AlertingRule[] = [
+  {
+    alert: "HighErrorRate",
+    expr: `sum by (job) (rate(http_requests_total{status=~"5.."}[${RATE_WINDOW}])) > 0.1`,
+    for: "5m",
+    labels: { severity: "critical" },
+    annotations: {
+      summary: "High error rate detected",
+      description:
+        "{{ $labels.job }} answers {{ $value | humanize }} 5xx responses per second (threshold 0.1/s).",
+    },
+  },
+  {
+    alert: "ServiceDown",
+    expr: "up == 0",
+    for: "1m",
+    labels: { severity: "critical" },
+    annotations: {
+      summary: "Service {{ $labels.job }} is down",
+      description: "Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}).",
+    },
+  },
+];
+
+/** The group names in the rules file. */
+export const RULE_GROUPS = { recording: "timemanager-recording", alerts: "timemanager" } as const;
+
+/** The rules file Prometheus loads, as uploaded into the container. */
+export function renderRules(): string {
+  return stringify({
+    groups: [
+      { name: RULE_GROUPS.recording, rules: RECORDING_RULES.map((r) => ({ ...r })) },
+      { name: RULE_GROUPS.alerts, rules: ALERTING_RULES.map((r) => ({ ...r })) },
+    ],
+  });
+}

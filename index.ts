@@ -1,0 +1,117 @@
+/**
+ * The Time Manager observability stack, one Pulumi program per environment.
+ *
+ *   stack config -> settings -> networks -> Prometheus, Loki, Promtail, Tempo, cAdvisor, Grafana
+ *                -> Grafana content (datasources, dashboard, alerts) -> outputs
+ */
+import { Cadvisor } from "./components/cadvisor";
+import { GrafanaServer } from "./components/grafana/server";
+import { Loki } from "./components/loki";
+import { HOSTS, PORTS } from "./components/names";
+import { Networks } from "./components/networks";
+import { Prometheus } from "./components/prometheus";
+import { Promtail } from "./components/promtail";
+import { type StackContext, composeLabels, hostUrl } from "./components/shared/container";
+import { Tempo } from "./components/tempo";
+import { loadSettings } from "./config";
+
+// 1. Settings: every key validated before any resource is registered.
+const settings = loadSettings();
+
+// 2. Networks: the stack's own, and the app's (backend:8080, traefik:8082).
+const networks = new Networks("networks", {
+  monitoringNetworkName: `${settings.namePrefix}-monitoring`,
+  appNetworkName: settings.appNetwork.name,
+  createAppNetwork: settings.appNetwork.create,
+  labels: composeLabels(settings.composeProject, "monitoring"),
+});
+const context: StackContext = {
+  namePrefix: settings.namePrefix,
+  composeProject: settings.composeProject,
+  bindAddress: settings.bindAddress,
+  protectData: settings.protectData,
+  monitoringNetwork: networks.monitoring,
+  appNetwork: networks.app,
+};
+
+// 3. The services.
+const prometheus = new Prometheus("prometheus", {
+  context,
+  image: settings.images.prometheus,
+  memoryMb: settings.memoryMb.prometheus,
+  hostPort: settings.hostPorts.prometheus,
+  retentionDays: settings.retention.prometheusDays,
+  retentionSize: settings.retention.prometheusSize,
+  backendTarget: settings.scrapeTargets.backend,
+  traefikTarget: settings.scrapeTargets.traefik,
+  logShipperTarget: `${HOSTS.promtail}:${String(PORTS.promtail)}`,
+});
+const loki = new Loki("loki", {
+  context,
+  image: settings.images.loki,
+  memoryMb: settings.memoryMb.loki,
+  hostPort: settings.hostPorts.loki,
+  retentionDays: settings.retention.lokiDays,
+});
+const promtail = new Promtail("promtail", {
+  context,
+  image: settings.images.promtail,
+  memoryMb: settings.memoryMb.promtail,
+  lokiPushUrl: loki.pushUrl,
+});
+const tempo = new Tempo("tempo", {
+  context,
+  image: settings.images.tempo,
+  memoryMb: settings.memoryMb.tempo,
+  hostPorts: {
+    http: settings.hostPorts.tempo,
+    otlpGrpc: settings.hostPorts.tempoOtlpGrpc,
+    otlpHttp: settings.hostPorts.tempoOtlpHttp,
+  },
+  retentionDays: settings.retention.tempoDays,
+  prometheusRemoteWriteUrl: prometheus.remoteWriteUrl,
+});
+const cadvisor = new Cadvisor("cadvisor", {
+  context,
+  image: settings.images.cadvisor,
+  memoryMb: settings.memoryMb.cadvisor,
+});
+const grafana = new GrafanaServer("grafana", {
+  context,
+  image: settings.images.grafana,
+  memoryMb: settings.memoryMb.grafana,
+  hostPort: settings.hostPorts.grafana,
+  adminUser: settings.grafana.adminUser,
+  adminPassword: settings.grafana.adminPassword,
+  rootUrl: settings.grafana.url,
+});
+
+// 4. Outputs.
+export const grafanaUrl = grafana.url;
+export const urls = {
+  grafana: { host: grafana.url, internal: grafana.internalUrl },
+  prometheus: { host: prometheus.hostUrl, internal: prometheus.internalUrl },
+  loki: { host: loki.hostUrl, internal: loki.internalUrl },
+  tempo: { host: tempo.hostUrl, internal: tempo.internalUrl },
+  cadvisor: { internal: cadvisor.internalUrl },
+};
+export const otlp = {
+  grpc: tempo.otlpGrpcEndpoint,
+  http: tempo.otlpHttpEndpoint,
+  hostGrpc: hostUrl(context, settings.hostPorts.tempoOtlpGrpc),
+  hostHttp: hostUrl(context, settings.hostPorts.tempoOtlpHttp),
+};
+/** What the backend's container needs to send its traces here (seed: Tempo section). */
+export const backendOtelEnv = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: tempo.otlpGrpcEndpoint,
+  OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+  OTEL_SERVICE_NAME: `${settings.namePrefix}-backend`,
+};
+export const containerNames = {
+  prometheus: prometheus.containerName,
+  loki: loki.containerName,
+  promtail: promtail.containerName,
+  tempo: tempo.containerName,
+  cadvisor: cadvisor.containerName,
+  grafana: grafana.containerName,
+};
