@@ -44,7 +44,8 @@ const image = z
   .string()
   .regex(IMAGE_RE)
   .refine((ref) => IMAGE_RE.exec(ref)?.[1] !== "latest");
-const IMAGE_ALLOWED = 'an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")';
+const IMAGE_ALLOWED =
+  'an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")';
 
 const dockerName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/);
 const DOCKER_NAME_ALLOWED = "letters, digits, '_', '.', '-', starting with a letter or digit";

@@ -109,21 +109,43 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): strin
     if (other === undefined) owner.set(v[k], k);
     else
       problems.push(
-        problem(project, k, `${String(v[k])}, which ${other} already uses`, "a port no other key uses"),
+        problem(
+          project,
+          k,
+          `${String(v[k])}, which ${other} already uses`,
+          "a port no other key uses",
+        ),
       );
   }
   if (v.environment !== "dev") {
     const password = v.grafanaAdminPassword as string | undefined;
     const rule = `a secret of at least ${String(PROD_PASSWORD_MIN_LENGTH)} characters other than the seed's dev default, set with \`pulumi config set --secret grafanaAdminPassword\``;
-    if (password === undefined) problems.push(problem(project, "grafanaAdminPassword", "nothing", rule));
+    if (password === undefined)
+      problems.push(problem(project, "grafanaAdminPassword", "nothing", rule));
     else if (password === SEED_DEV_PASSWORD)
       problems.push(problem(project, "grafanaAdminPassword", "the seed's dev default", rule));
     else if (password.length < PROD_PASSWORD_MIN_LENGTH)
-      problems.push(problem(project, "grafanaAdminPassword", `a ${String(password.length)}-character secret`, rule));
+      problems.push(
+        problem(
+          project,
+          "grafanaAdminPassword",
+          `a ${String(password.length)}-character secret`,
+          rule,
+        ),
+      );
   }
   if (v.alertContact === "webhook" && !given.has("alertWebhookUrl"))
-    problems.push(problem(project, "alertWebhookUrl", "nothing", 'a webhook URL when alertContact is "webhook"'));
+    problems.push(
+      problem(
+        project,
+        "alertWebhookUrl",
+        "nothing",
+        'a webhook URL when alertContact is "webhook"',
+      ),
+    );
   if (v.alertContact === "email" && v.alertEmails.length === 0)
-    problems.push(problem(project, "alertEmails", "[]", 'at least one address when alertContact is "email"'));
+    problems.push(
+      problem(project, "alertEmails", "[]", 'at least one address when alertContact is "email"'),
+    );
   return problems;
 }

@@ -77,7 +77,14 @@ export class Cadvisor extends pulumi.ComponentResource {
         devices: ["/dev/kmsg"],
         // The image is Alpine with busybox wget; /healthz is cAdvisor's own health endpoint.
         healthcheck: {
-          test: ["CMD", "wget", "--quiet", "--tries=1", "--spider", `http://localhost:${String(PORTS.cadvisor)}/healthz`],
+          test: [
+            "CMD",
+            "wget",
+            "--quiet",
+            "--tries=1",
+            "--spider",
+            `http://localhost:${String(PORTS.cadvisor)}/healthz`,
+          ],
         },
       },
       { parent: this },

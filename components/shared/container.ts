@@ -132,7 +132,11 @@ export function serviceContainer(
       })),
       uploads: (args.files ?? []).map((f) => ({ file: f.path, content: f.content })),
       mounts: [
-        ...(args.volumes ?? []).map((v) => ({ type: "volume", source: v.volume.name, target: v.path })),
+        ...(args.volumes ?? []).map((v) => ({
+          type: "volume",
+          source: v.volume.name,
+          target: v.path,
+        })),
         ...(args.hostMounts ?? []).map((m) => ({
           type: "bind",
           source: m.hostPath,
@@ -175,7 +179,10 @@ export function dataVolume(
 ): docker.Volume {
   return new docker.Volume(
     name,
-    { name: `${context.namePrefix}_${service}_data`, labels: composeLabels(context.composeProject, service) },
+    {
+      name: `${context.namePrefix}_${service}_data`,
+      labels: composeLabels(context.composeProject, service),
+    },
     { ...opts, protect: context.protectData, retainOnDelete: context.protectData },
   );
 }

@@ -14,7 +14,11 @@ export interface TempoArgs {
   /** Pinned image, e.g. grafana/tempo:3.0.3. */
   readonly image: string;
   readonly memoryMb: number;
-  readonly hostPorts: { readonly http: number; readonly otlpGrpc: number; readonly otlpHttp: number };
+  readonly hostPorts: {
+    readonly http: number;
+    readonly otlpGrpc: number;
+    readonly otlpHttp: number;
+  };
   /** How long traces are kept. @default 7 */
   readonly retentionDays?: number;
   /** Where the metrics generator writes service-graph and span metrics. */

@@ -1,0 +1,144 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumiType from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+export const PROJECT = "timemanager-monitoring";
+const ROOT = path.join(__dirname, "..", "..");
+
+/** One resource the program registered, with the inputs and options it gave. */
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+  readonly parent?: string;
+  readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
+  readonly deleteBeforeReplace?: boolean;
+  readonly dependsOn: string[];
+}
+
+export interface ProgramRun {
+  readonly resources: Registered[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/** The `config:` map of a committed stack file, as Pulumi hands it to the program. */
+export function stackFileConfig(stack: string): Record<string, string> {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown> | null;
+  };
+  return Object.fromEntries(
+    Object.entries(file.config ?? {}).map(([k, v]) => [
+      k,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
+}
+
+/** Resolves every Output inside a value (outputs are plain objects of Outputs). */
+async function resolve(pulumi: typeof pulumiType, value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return new Promise((ok) => value.apply(ok));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolve(pulumi, v)));
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolve(pulumi, v)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** The part of Pulumi's mock monitor this harness wraps. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean | undefined;
+  getDependenciesList(): string[];
+}
+type MonitorClass = {
+  prototype: {
+    registerResource: (this: unknown, req: RegisterRequest, callback: unknown) => unknown;
+  };
+};
+
+/** Mocked state a real provider would compute. */
+function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type === "docker:index/remoteImage:RemoteImage") return { imageId: String(inputs.name) };
+  return {};
+}
+
+/**
+ * Runs index.ts under Pulumi mocks for `stack` with `config` (keys without the project prefix
+ * are prefixed), and returns every resource it registered and its stack outputs.
+ */
+export async function runProgram(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[] = [],
+): Promise<ProgramRun> {
+  const resources: Registered[] = [];
+  const full = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
+  let pulumi!: typeof pulumiType;
+  let program!: Record<string, unknown>;
+  let failure: unknown;
+  await new Promise<void>((done) => {
+    jest.isolateModules(() => {
+      pulumi = jest.requireActual<typeof pulumiType>("@pulumi/pulumi");
+      void pulumi.runtime.setMocks(
+        {
+          newResource: (args) => {
+            const inputs = args.inputs as Record<string, unknown>;
+            const entry = resources.find((r) => r.type === args.type && r.name === args.name);
+            if (entry) Object.assign(entry.inputs, inputs);
+            return {
+              id: `${args.name}-id`,
+              state: { ...inputs, ...computedState(args.type, inputs) },
+            };
+          },
+          call: (args) => args.inputs as Record<string, unknown>,
+        },
+        PROJECT,
+        stack,
+        false,
+      );
+      pulumi.runtime.setAllConfig(
+        Object.fromEntries(Object.entries(config).map(([k, v]) => [full(k), v])),
+        secretKeys.map(full),
+      );
+      // The mocks see only inputs; the resource options travel in the monitor's request.
+      const { MockMonitor } = jest.requireActual<{ MockMonitor: MonitorClass }>(
+        "@pulumi/pulumi/runtime/mocks",
+      );
+      const original = MockMonitor.prototype.registerResource;
+      MockMonitor.prototype.registerResource = function (req, callback) {
+        resources.push({
+          type: req.getType(),
+          name: req.getName(),
+          inputs: {},
+          parent: req.getParent() ? req.getParent().split("::").pop() : undefined,
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+        });
+        return original.call(this, req, callback);
+      };
+      try {
+        program = jest.requireActual<Record<string, unknown>>("../../index");
+      } catch (e) {
+        failure = e;
+      }
+      done();
+    });
+  });
+  if (failure instanceof Error) throw failure;
+  if (failure !== undefined) throw new Error(JSON.stringify(failure));
+  const outputs = (await resolve(pulumi, program)) as Record<string, unknown>;
+  return { resources, outputs };
+}
