@@ -78,3 +78,15 @@ export const JOBS = {
   /** Whichever log shipper runs, so dashboards and alerts do not depend on the choice. */
   logShipper: "log-shipper",
 } as const;
+
+/** The app's own containers, named by its compose file (seed: logs of timemanager-backend). */
+export const APP_CONTAINERS = {
+  backend: "timemanager-backend",
+} as const;
+
+/** Grafana objects with stable identifiers, so links and references survive re-creation. */
+export const GRAFANA_UIDS = {
+  folder: "timemanager",
+  dashboard: "timemanager-overview",
+  alertGroup: "timemanager-alerts",
+} as const;
