@@ -14,10 +14,12 @@ export interface TempoConfigOptions {
   readonly prometheusRemoteWriteUrl: string;
 }
 
-/** Renders `/etc/tempo/tempo.yaml` for a monolithic Tempo 3.x storing blocks on its volume. */
+/** Renders `/etc/tempo.yaml` for a monolithic Tempo 3.x storing blocks on its volume. */
 export function renderTempoConfig(opts: TempoConfigOptions): string {
   const data = PATHS.tempoData;
   return stringify({
+    // Grafana's Tempo datasource streams search results over HTTP.
+    stream_over_http_enabled: true,
     server: {
       http_listen_port: PORTS.tempo,
       grpc_listen_port: PORTS.tempoGrpc,

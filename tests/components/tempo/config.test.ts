@@ -7,6 +7,7 @@ const baseOpts = {
 };
 
 const expected = {
+  stream_over_http_enabled: true,
   server: { http_listen_port: 3200, grpc_listen_port: 9095 },
   distributor: {
     receivers: {
