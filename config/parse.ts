@@ -74,8 +74,14 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
     if (!fullKey.startsWith(prefix)) continue; // provider settings such as docker:host
     const key = fullKey.slice(prefix.length);
     if (!(key in KEYS)) {
+      // Not echoed: a misspelt secret key would otherwise print its plaintext.
       problems.push(
-        `${project}:${key}: unknown key (got ${JSON.stringify(value)}); allowed: the keys declared in Pulumi.yaml`,
+        problem(
+          project,
+          key,
+          "a key this program does not read",
+          "one of the keys declared in Pulumi.yaml",
+        ),
       );
       continue;
     }
@@ -106,16 +112,20 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): strin
   const owner = new Map<number, Key>();
   for (const k of HOST_PORT_KEYS) {
     const other = owner.get(v[k]);
-    if (other === undefined) owner.set(v[k], k);
-    else
-      problems.push(
-        problem(
-          project,
-          k,
-          `${String(v[k])}, which ${other} already uses`,
-          "a port no other key uses",
-        ),
-      );
+    if (other === undefined) {
+      owner.set(v[k], k);
+      continue;
+    }
+    // Name the key the stack sets, not the default it collides with.
+    const [clash, holder] = given.has(other) && !given.has(k) ? [other, k] : [k, other];
+    problems.push(
+      problem(
+        project,
+        clash,
+        `${String(v[k])}, which ${holder} already uses`,
+        "a port no other key uses",
+      ),
+    );
   }
   if (v.environment !== "dev") {
     const password = v.grafanaAdminPassword as string | undefined;
@@ -125,11 +135,12 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): strin
     else if (password === SEED_DEV_PASSWORD)
       problems.push(problem(project, "grafanaAdminPassword", "the seed's dev default", rule));
     else if (password.length < PROD_PASSWORD_MIN_LENGTH)
+      // The length is not shown: it tells a reader of CI logs how short the password is.
       problems.push(
         problem(
           project,
           "grafanaAdminPassword",
-          `a ${String(password.length)}-character secret`,
+          `a secret shorter than ${String(PROD_PASSWORD_MIN_LENGTH)} characters`,
           rule,
         ),
       );

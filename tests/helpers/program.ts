@@ -73,6 +73,18 @@ function computedState(type: string, inputs: Record<string, unknown>): Record<st
   return {};
 }
 
+/** A run that may have failed: what the program threw, and what it registered before. */
+export interface ProgramAttempt {
+  readonly resources: Registered[];
+  /** What loading index.ts threw; undefined when it did not throw. */
+  readonly failure: unknown;
+}
+
+interface Loaded extends ProgramAttempt {
+  readonly pulumi: typeof pulumiType;
+  readonly program: Record<string, unknown>;
+}
+
 /**
  * Runs index.ts under Pulumi mocks for `stack` with `config` (keys without the project prefix
  * are prefixed), and returns every resource it registered and its stack outputs.
@@ -82,11 +94,38 @@ export async function runProgram(
   config: Record<string, string>,
   secretKeys: readonly string[] = [],
 ): Promise<ProgramRun> {
+  const { resources, failure, pulumi, program } = await load(stack, config, secretKeys);
+  if (failure instanceof Error) throw failure;
+  if (failure !== undefined) throw new Error(JSON.stringify(failure));
+  const outputs = (await resolve(pulumi, program)) as Record<string, unknown>;
+  return { resources, outputs };
+}
+
+/**
+ * Like {@link runProgram}, but returns what the program threw instead of throwing, with every
+ * resource registered up to then (pending registrations included), so a test can assert that a
+ * failed run registered nothing.
+ */
+export async function attemptProgram(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[] = [],
+): Promise<ProgramAttempt> {
+  const { resources, failure } = await load(stack, config, secretKeys);
+  return { resources, failure };
+}
+
+async function load(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[],
+): Promise<Loaded> {
   const resources: Registered[] = [];
   const full = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
   let pulumi!: typeof pulumiType;
   let program!: Record<string, unknown>;
   let failure: unknown;
+  let waitForRPCs!: () => Promise<void>;
   await new Promise<void>((done) => {
     jest.isolateModules(() => {
       pulumi = jest.requireActual<typeof pulumiType>("@pulumi/pulumi");
@@ -129,6 +168,9 @@ export async function runProgram(
         });
         return original.call(this, req, callback);
       };
+      ({ waitForRPCs } = jest.requireActual<{ waitForRPCs: () => Promise<void> }>(
+        "@pulumi/pulumi/runtime/settings",
+      ));
       try {
         program = jest.requireActual<Record<string, unknown>>("../../index");
       } catch (e) {
@@ -137,8 +179,7 @@ export async function runProgram(
       done();
     });
   });
-  if (failure instanceof Error) throw failure;
-  if (failure !== undefined) throw new Error(JSON.stringify(failure));
-  const outputs = (await resolve(pulumi, program)) as Record<string, unknown>;
-  return { resources, outputs };
+  // Resources constructed before a throw reach the monitor only once their inputs settle.
+  if (failure !== undefined) await waitForRPCs();
+  return { resources, failure, pulumi, program };
 }

@@ -1,0 +1,452 @@
+import { parseValues, SettingsError } from "../../config/parse";
+import { configMap, DEV_VALUES, invalid, PROD_PASSWORD, PROJECT } from "./values";
+
+/** Parses `settings` (keys without the project prefix) as Pulumi would hand them over. */
+function parse(settings: Record<string, string>) {
+  return parseValues(configMap(settings), PROJECT);
+}
+
+/** The SettingsError that parsing `settings` throws. */
+function rejection(settings: Record<string, string>): SettingsError {
+  try {
+    parse(settings);
+  } catch (e) {
+    if (e instanceof SettingsError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${JSON.stringify(settings)} to be rejected`);
+}
+
+const PASSWORD_RULE =
+  "a secret of at least 12 characters other than the seed's dev default, set with `pulumi config set --secret grafanaAdminPassword`";
+
+describe("parseValues defaults", () => {
+  it("gives a dev stack with no config the seed's values", () => {
+    // Given an empty config
+    const settings = {};
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then every key has its dev default
+    expect(values).toEqual(DEV_VALUES);
+  });
+
+  it("gives prod loopback ports, protected data and the password it is given", () => {
+    // Given prod with only a valid password
+    const settings = { environment: "prod", grafanaAdminPassword: PROD_PASSWORD };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then only the environment-dependent values differ from dev's
+    expect(values).toEqual({
+      ...DEV_VALUES,
+      environment: "prod",
+      bindAddress: "127.0.0.1",
+      protectData: true,
+      grafanaAdminPassword: PROD_PASSWORD,
+    });
+  });
+
+  it("derives the default grafanaUrl from grafanaPort", () => {
+    // Given prod with Grafana on another host port
+    const settings = {
+      environment: "prod",
+      grafanaAdminPassword: PROD_PASSWORD,
+      grafanaPort: "3443",
+    };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then the URL follows the port
+    expect([values.grafanaPort, values.grafanaUrl]).toEqual([3443, "http://localhost:3443"]);
+  });
+
+  it("keeps a grafanaUrl the stack sets", () => {
+    // Given an explicit URL and another port
+    const settings = { grafanaPort: "3443", grafanaUrl: "https://grafana.example.org" };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then the URL is the one given
+    expect(values.grafanaUrl).toBe("https://grafana.example.org");
+  });
+
+  it("lets prod override its environment defaults", () => {
+    // Given prod with an explicit bind address and unprotected data
+    const settings = {
+      environment: "prod",
+      grafanaAdminPassword: PROD_PASSWORD,
+      bindAddress: "10.0.0.5",
+      protectData: "false",
+    };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then the given values win over prod's defaults
+    expect([values.bindAddress, values.protectData]).toEqual(["10.0.0.5", false]);
+  });
+
+  it("accepts a prod password of exactly 12 characters", () => {
+    // Given prod with a 12-character password
+    const settings = { environment: "prod", grafanaAdminPassword: "twelve-chars" };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then the password is kept
+    expect(values.grafanaAdminPassword).toBe("twelve-chars");
+  });
+
+  it("ignores keys of other namespaces, such as provider settings", () => {
+    // Given a docker provider setting beside the project's keys
+    const raw = { "docker:host": "unix:///var/run/docker.sock" };
+
+    // When it is parsed
+    const values = parseValues(raw, PROJECT);
+
+    // Then it has no effect
+    expect(values).toEqual(DEV_VALUES);
+  });
+});
+
+describe("parseValues coercion", () => {
+  it("reads integers given as strings", () => {
+    // Given integer keys as Pulumi hands them, including the bounds
+    const settings = {
+      grafanaPort: "1",
+      prometheusPort: "65535",
+      prometheusRetentionDays: "3650",
+      lokiRetentionDays: "1",
+      lokiMemoryMb: "2048",
+    };
+
+    // When they are parsed
+    const values = parse(settings);
+
+    // Then they are numbers
+    expect(values).toEqual({
+      ...DEV_VALUES,
+      grafanaPort: 1,
+      prometheusPort: 65535,
+      prometheusRetentionDays: 3650,
+      lokiRetentionDays: 1,
+      lokiMemoryMb: 2048,
+      grafanaUrl: "http://localhost:1",
+    });
+  });
+
+  it('reads booleans given as "true" and "false"', () => {
+    // Given both boolean keys as strings
+    const settings = { createAppNetwork: "true", protectData: "false" };
+
+    // When they are parsed
+    const values = parse(settings);
+
+    // Then they are booleans
+    expect(values).toEqual({ ...DEV_VALUES, createAppNetwork: true, protectData: false });
+  });
+
+  it("reads arrays given as JSON strings", () => {
+    // Given e-mail alerting with two addresses as a JSON array
+    const settings = {
+      alertContact: "email",
+      alertEmails: '["oncall@example.org","ops@example.org"]',
+    };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then the addresses are a list
+    expect(values).toEqual({
+      ...DEV_VALUES,
+      alertContact: "email",
+      alertEmails: ["oncall@example.org", "ops@example.org"],
+    });
+  });
+
+  it("keeps a webhook URL when alerts go to a webhook", () => {
+    // Given webhook alerting with its URL
+    const settings = { alertContact: "webhook", alertWebhookUrl: "https://hooks.example.org/x" };
+
+    // When it is parsed
+    const values = parse(settings);
+
+    // Then both are kept
+    expect(values).toEqual({
+      ...DEV_VALUES,
+      alertContact: "webhook",
+      alertWebhookUrl: "https://hooks.example.org/x",
+    });
+  });
+});
+
+describe("parseValues rejects", () => {
+  const P = PROJECT;
+  test.each<{ case: string; settings: Record<string, string>; problem: string }>([
+    {
+      case: "a word for an integer port",
+      settings: { grafanaPort: "abc" },
+      problem: `${P}:grafanaPort: got "abc"; allowed: an integer from 1 to 65535`,
+    },
+    {
+      case: "a fraction for an integer port",
+      settings: { lokiPort: "3100.5" },
+      problem: `${P}:lokiPort: got "3100.5"; allowed: an integer from 1 to 65535`,
+    },
+    {
+      case: "port 0",
+      settings: { grafanaPort: "0" },
+      problem: `${P}:grafanaPort: got 0; allowed: an integer from 1 to 65535`,
+    },
+    {
+      case: "port 70000",
+      settings: { prometheusPort: "70000" },
+      problem: `${P}:prometheusPort: got 70000; allowed: an integer from 1 to 65535`,
+    },
+    {
+      case: '"yes" for a boolean',
+      settings: { createAppNetwork: "yes" },
+      problem: `${P}:createAppNetwork: got "yes"; allowed: true or false`,
+    },
+    {
+      case: '"True" for a boolean',
+      settings: { protectData: "True" },
+      problem: `${P}:protectData: got "True"; allowed: true or false`,
+    },
+    {
+      case: "a zero retention",
+      settings: { prometheusRetentionDays: "0" },
+      problem: `${P}:prometheusRetentionDays: got 0; allowed: a whole number of days from 1 to 3650`,
+    },
+    {
+      case: "a negative retention",
+      settings: { lokiRetentionDays: "-1" },
+      problem: `${P}:lokiRetentionDays: got -1; allowed: a whole number of days from 1 to 3650`,
+    },
+    {
+      case: "a retention over ten years",
+      settings: { tempoRetentionDays: "3651" },
+      problem: `${P}:tempoRetentionDays: got 3651; allowed: a whole number of days from 1 to 3650`,
+    },
+    {
+      case: "a memory limit under 32 MiB",
+      settings: { prometheusMemoryMb: "16" },
+      problem: `${P}:prometheusMemoryMb: got 16; allowed: a whole number of MiB from 32 to 262144`,
+    },
+    {
+      case: "two keys set to the same host port",
+      settings: { tempoOtlpGrpcPort: "5000", tempoOtlpHttpPort: "5000" },
+      problem: `${P}:tempoOtlpHttpPort: got 5000, which tempoOtlpGrpcPort already uses; allowed: a port no other key uses`,
+    },
+    {
+      case: "a port another key has by default, set on the later key",
+      settings: { lokiPort: "9090" },
+      problem: `${P}:lokiPort: got 9090, which prometheusPort already uses; allowed: a port no other key uses`,
+    },
+    {
+      case: "a port another key has by default, set on the earlier key",
+      settings: { prometheusPort: "3100" },
+      problem: `${P}:prometheusPort: got 3100, which lokiPort already uses; allowed: a port no other key uses`,
+    },
+    {
+      case: "an unknown log shipper",
+      settings: { logShipper: "fluentd" },
+      problem: `${P}:logShipper: got "fluentd"; allowed: "promtail"`,
+    },
+    {
+      case: "an unknown environment",
+      settings: { environment: "staging" },
+      problem: `${P}:environment: got "staging"; allowed: "dev" or "prod"`,
+    },
+    {
+      case: "an environment in the wrong case",
+      settings: { environment: "Prod" },
+      problem: `${P}:environment: got "Prod"; allowed: "dev" or "prod"`,
+    },
+    {
+      case: "a malformed image reference",
+      settings: { lokiImage: "Grafana/Loki:3.7.6" },
+      problem: `${P}:lokiImage: got "Grafana/Loki:3.7.6"; allowed: an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")`,
+    },
+    {
+      case: "an image with the latest tag",
+      settings: { grafanaImage: "grafana/grafana:latest" },
+      problem: `${P}:grafanaImage: got "grafana/grafana:latest"; allowed: an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")`,
+    },
+    {
+      case: "an image without a tag",
+      settings: { tempoImage: "grafana/tempo" },
+      problem: `${P}:tempoImage: got "grafana/tempo"; allowed: an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")`,
+    },
+    {
+      case: "an image whose only colon is the registry port",
+      settings: { prometheusImage: "registry.example.org:5000/prom/prometheus" },
+      problem: `${P}:prometheusImage: got "registry.example.org:5000/prom/prometheus"; allowed: an image reference with a pinned tag, e.g. "grafana/loki:3.7.6" (not "latest")`,
+    },
+    {
+      case: "an empty admin password",
+      settings: { grafanaAdminPassword: "" },
+      problem: `${P}:grafanaAdminPassword: got a secret value; allowed: a non-empty secret`,
+    },
+    {
+      case: "a host name as bind address",
+      settings: { bindAddress: "localhost" },
+      problem: `${P}:bindAddress: got "localhost"; allowed: an IPv4 or IPv6 address, e.g. "127.0.0.1"`,
+    },
+    {
+      case: "an out-of-range IPv4 bind address",
+      settings: { bindAddress: "300.1.1.1" },
+      problem: `${P}:bindAddress: got "300.1.1.1"; allowed: an IPv4 or IPv6 address, e.g. "127.0.0.1"`,
+    },
+    {
+      case: "an unknown key",
+      settings: { colour: "blue" },
+      problem: `${P}:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml`,
+    },
+    {
+      case: "an upper-case name prefix",
+      settings: { namePrefix: "TM" },
+      problem: `${P}:namePrefix: got "TM"; allowed: lowercase letters, digits and '-', starting with a letter, at most 40 characters`,
+    },
+    {
+      case: "a name prefix of 41 characters",
+      settings: { namePrefix: "t".repeat(41) },
+      problem: `${P}:namePrefix: got "${"t".repeat(41)}"; allowed: lowercase letters, digits and '-', starting with a letter, at most 40 characters`,
+    },
+    {
+      case: "an upper-case compose project",
+      settings: { composeProject: "Time-Manager" },
+      problem: `${P}:composeProject: got "Time-Manager"; allowed: lowercase letters, digits, '_' and '-', starting with a letter or digit`,
+    },
+    {
+      case: "a network name starting with '-'",
+      settings: { appNetwork: "-net" },
+      problem: `${P}:appNetwork: got "-net"; allowed: letters, digits, '_', '.', '-', starting with a letter or digit`,
+    },
+    {
+      case: "a scrape target without a port",
+      settings: { backendTarget: "backend" },
+      problem: `${P}:backendTarget: got "backend"; allowed: host:port as another container reaches it, e.g. "backend:8080"`,
+    },
+    {
+      case: 'a size written "10 gigs"',
+      settings: { prometheusRetentionSize: "10 gigs" },
+      problem: `${P}:prometheusRetentionSize: got "10 gigs"; allowed: a positive size with a unit B, KB, MB, GB, TB or PB, e.g. "10GB"`,
+    },
+    {
+      case: "an ftp Grafana URL",
+      settings: { grafanaUrl: "ftp://x" },
+      problem: `${P}:grafanaUrl: got "ftp://x"; allowed: an http(s) URL, e.g. "http://localhost:3001"`,
+    },
+    {
+      case: "a Grafana URL without a scheme",
+      settings: { grafanaUrl: "localhost:3001" },
+      problem: `${P}:grafanaUrl: got "localhost:3001"; allowed: an http(s) URL, e.g. "http://localhost:3001"`,
+    },
+    {
+      case: "an admin user with a space",
+      settings: { grafanaAdminUser: "grafana admin" },
+      problem: `${P}:grafanaAdminUser: got "grafana admin"; allowed: letters, digits, '.', '_', '@' or '-'`,
+    },
+    {
+      case: "an unknown alert contact",
+      settings: { alertContact: "pager" },
+      problem: `${P}:alertContact: got "pager"; allowed: "none", "webhook" or "email"`,
+    },
+    {
+      case: "a webhook contact without alertWebhookUrl",
+      settings: { alertContact: "webhook" },
+      problem: `${P}:alertWebhookUrl: got nothing; allowed: a webhook URL when alertContact is "webhook"`,
+    },
+    {
+      case: "an ftp webhook URL",
+      settings: { alertContact: "webhook", alertWebhookUrl: "ftp://hooks.example.org/x" },
+      problem: `${P}:alertWebhookUrl: got a secret value; allowed: an http(s) URL, set as a secret`,
+    },
+    {
+      case: "an email contact without alertEmails",
+      settings: { alertContact: "email" },
+      problem: `${P}:alertEmails: got []; allowed: at least one address when alertContact is "email"`,
+    },
+    {
+      case: "a bad e-mail address",
+      settings: { alertContact: "email", alertEmails: '["oncall@"]' },
+      problem: `${P}:alertEmails: got ["oncall@"]; allowed: a list of e-mail addresses, e.g. ["oncall@example.org"]`,
+    },
+    {
+      case: "an address that is not a JSON list",
+      settings: { alertEmails: "oncall@example.org" },
+      problem: `${P}:alertEmails: got "oncall@example.org"; allowed: a list of e-mail addresses, e.g. ["oncall@example.org"]`,
+    },
+    {
+      case: "prod without a password",
+      settings: { environment: "prod" },
+      problem: `${P}:grafanaAdminPassword: got nothing; allowed: ${PASSWORD_RULE}`,
+    },
+    {
+      case: 'prod with the seed\'s password "admin"',
+      settings: { environment: "prod", grafanaAdminPassword: "admin" },
+      problem: `${P}:grafanaAdminPassword: got the seed's dev default; allowed: ${PASSWORD_RULE}`,
+    },
+    {
+      case: "prod with an 11-character password",
+      settings: { environment: "prod", grafanaAdminPassword: "eleven-char" },
+      problem: `${P}:grafanaAdminPassword: got a secret shorter than 12 characters; allowed: ${PASSWORD_RULE}`,
+    },
+  ])("$case", ({ settings, problem }) => {
+    // Given one bad setting (settings)
+
+    // When it is parsed
+    const error = rejection(settings);
+
+    // Then the error names the key, what was given and what is allowed
+    expect(error.message).toBe(invalid(problem));
+  });
+
+  it("lists every bad key in one error, in the order given", () => {
+    // Given three bad keys at once
+    const settings = { grafanaPort: "0", logShipper: "fluentd", colour: "blue" };
+
+    // When they are parsed
+    const error = rejection(settings);
+
+    // Then one error lists each, one line a key
+    expect(error.message).toBe(
+      "Invalid stack configuration:\n" +
+        "  - timemanager-monitoring:grafanaPort: got 0; allowed: an integer from 1 to 65535\n" +
+        '  - timemanager-monitoring:logShipper: got "fluentd"; allowed: "promtail"\n' +
+        "  - timemanager-monitoring:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml",
+    );
+  });
+
+  test.each<{ case: string; settings: Record<string, string>; secret: string }>([
+    {
+      case: "a webhook URL the schema refuses",
+      settings: { alertContact: "webhook", alertWebhookUrl: "ftp://hooks.example.org/t0ken" },
+      secret: "t0ken",
+    },
+    {
+      case: "a prod password that is too short",
+      settings: { environment: "prod", grafanaAdminPassword: "s3cr3t" },
+      secret: "s3cr3t",
+    },
+    {
+      case: "a secret set under a misspelt key",
+      settings: { grafanaAdminPasword: "s3cr3t-but-misspelt" },
+      secret: "s3cr3t",
+    },
+  ])("never echoes $case", ({ settings, secret }) => {
+    // Given a rejected secret value (settings)
+
+    // When it is parsed
+    const error = rejection(settings);
+
+    // Then the message does not contain the secret
+    expect(error.message).not.toContain(secret);
+  });
+});

@@ -1,0 +1,153 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { parse } from "yaml";
+import { type Key, KEY_NAMES, KEYS } from "../../config/keys";
+import { parseValues } from "../../config/parse";
+import { stackFileConfig } from "../helpers/program";
+import { configMap, PROD_PASSWORD, PROJECT } from "./values";
+
+interface Declaration {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  secret?: boolean;
+  items?: unknown;
+}
+
+const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as {
+  name?: unknown;
+  runtime?: unknown;
+  config?: Record<string, Declaration>;
+};
+const declared = project.config ?? {};
+
+/** What Pulumi.yaml must declare for `key`, derived from its spec in config/keys.ts. */
+function expectedDeclaration(key: Key): Declaration {
+  const spec = KEYS[key];
+  return {
+    type: spec.type,
+    description: spec.description,
+    ...(spec.type === "array" ? { items: { type: "string" } } : {}),
+    ...("default" in spec ? { default: spec.default } : {}),
+    ...("secret" in spec ? { secret: true } : {}),
+  };
+}
+
+/** A default as Pulumi hands it to the program: every config value is a string. */
+function asConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+describe("Pulumi.yaml", () => {
+  it("names the project and runs it as TypeScript on Node.js", () => {
+    // Given Pulumi.yaml (read above)
+
+    // When its name and runtime are read
+    const { name, runtime } = project;
+
+    // Then they are the project's
+    expect({ name, runtime }).toEqual({
+      name: PROJECT,
+      runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm" } },
+    });
+  });
+
+  it("declares exactly the keys config/keys.ts reads", () => {
+    // Given the declared config keys
+    const keys = Object.keys(declared);
+
+    // When they are compared with the key table, order aside
+    const sorted = [...keys].sort();
+
+    // Then they are the same keys
+    expect(sorted).toEqual([...KEY_NAMES].sort());
+  });
+
+  test.each(KEY_NAMES)("declares %s with its type, description, default and secrecy", (key) => {
+    // Given the key's declaration
+    const declaration = declared[key];
+
+    // When it is compared with the key's spec
+    const expected = expectedDeclaration(key);
+
+    // Then they agree on every field
+    expect(declaration).toEqual(expected);
+  });
+
+  test.each(KEY_NAMES.filter((k) => k in declared && "default" in declared[k]))(
+    "declares a default for %s that its own schema accepts",
+    (key) => {
+      // Given the declared default
+      const value = declared[key].default;
+
+      // When the key's schema parses it
+      const parsed = KEYS[key].schema.safeParse(value);
+
+      // Then it is accepted unchanged
+      expect(parsed).toEqual({ success: true, data: value });
+    },
+  );
+
+  it("gives the same values as an empty config when Pulumi injects its defaults", () => {
+    // Given every declared default, as Pulumi hands project defaults to the program
+    const defaults = Object.fromEntries(
+      Object.entries(declared)
+        .filter(([, d]) => "default" in d)
+        .map(([k, d]) => [k, asConfigString(d.default)]),
+    );
+
+    // When they are parsed
+    const values = parseValues(configMap(defaults), PROJECT);
+
+    // Then nothing changes from the built-in defaults
+    expect(values).toEqual(parseValues({}, PROJECT));
+  });
+});
+
+/**
+ * A stack file as the program sees it. Prod needs an admin password, which a real stack keeps
+ * encrypted; a valid one stands in for it when the file has none.
+ */
+function stackConfig(stack: string): Record<string, string> {
+  const config = stackFileConfig(stack);
+  const password = `${PROJECT}:grafanaAdminPassword`;
+  return config[`${PROJECT}:environment`] === "prod" && !(password in config)
+    ? { ...config, [password]: PROD_PASSWORD }
+    : config;
+}
+
+/** Whether the stack's values change when `key` is dropped, i.e. whether it is worth keeping. */
+function matters(config: Record<string, string>, key: string): boolean {
+  const without = Object.fromEntries(Object.entries(config).filter(([k]) => k !== key));
+  try {
+    return !isDeepStrictEqual(parseValues(without, PROJECT), parseValues(config, PROJECT));
+  } catch {
+    return true;
+  }
+}
+
+describe.each(["dev", "prod"])("Pulumi.%s.yaml", (stack) => {
+  it("holds only project keys the program reads", () => {
+    // Given the stack file's keys in the project's namespace (others belong to providers)
+    const keys = Object.keys(stackFileConfig(stack)).filter((k) => k.startsWith(`${PROJECT}:`));
+
+    // When those outside the key table are picked
+    const known = new Set(KEY_NAMES.map((k) => `${PROJECT}:${k}`));
+    const unknown = keys.filter((k) => !known.has(k));
+
+    // Then there are none
+    expect(unknown).toEqual([]);
+  });
+
+  it("holds only values that differ from the defaults", () => {
+    // Given the stack's config
+    const config = stackConfig(stack);
+
+    // When the keys whose removal changes nothing are picked
+    const redundant = Object.keys(stackFileConfig(stack)).filter((k) => !matters(config, k));
+
+    // Then there are none
+    expect(redundant).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import type { Values } from "../../config/keys";
+import { PROJECT } from "../helpers/program";
+
+export { PROJECT };
+
+/** What a dev stack with no config gets: the seed's values. alertWebhookUrl stays unset. */
+export const DEV_VALUES: Omit<Values, "alertWebhookUrl"> = {
+  environment: "dev",
+  namePrefix: "timemanager",
+  composeProject: "time-manager",
+  bindAddress: "0.0.0.0",
+  appNetwork: "time-manager_default",
+  createAppNetwork: false,
+  backendTarget: "backend:8080",
+  traefikTarget: "traefik:8082",
+  prometheusImage: "prom/prometheus:v3.13.3",
+  lokiImage: "grafana/loki:3.7.6",
+  promtailImage: "grafana/promtail:3.6.11",
+  tempoImage: "grafana/tempo:3.0.3",
+  cadvisorImage: "ghcr.io/google/cadvisor:v0.60.5",
+  grafanaImage: "grafana/grafana:13.2.3",
+  grafanaPort: 3001,
+  prometheusPort: 9090,
+  lokiPort: 3100,
+  tempoPort: 3200,
+  tempoOtlpGrpcPort: 4317,
+  tempoOtlpHttpPort: 4318,
+  prometheusRetentionDays: 15,
+  prometheusRetentionSize: "10GB",
+  lokiRetentionDays: 7,
+  tempoRetentionDays: 7,
+  prometheusMemoryMb: 1024,
+  lokiMemoryMb: 512,
+  promtailMemoryMb: 256,
+  tempoMemoryMb: 1024,
+  cadvisorMemoryMb: 256,
+  grafanaMemoryMb: 512,
+  logShipper: "promtail",
+  protectData: false,
+  grafanaAdminUser: "admin",
+  grafanaAdminPassword: "admin",
+  grafanaUrl: "http://localhost:3001",
+  alertContact: "none",
+  alertEmails: [],
+};
+
+/** A prod password that passes every rule (at least 12 characters, not the seed's). */
+export const PROD_PASSWORD = "correct-horse-battery";
+
+/** Pulumi's config map for `settings`: every key under the project's namespace. */
+export function configMap(settings: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${PROJECT}:${k}`, v]));
+}
+
+/** The message of a SettingsError listing `problems`, one line each. */
+export function invalid(...problems: string[]): string {
+  return `Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}
