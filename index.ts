@@ -5,6 +5,8 @@
  *                -> Grafana content (datasources, dashboard, alerts) -> outputs
  */
 import { Cadvisor } from "./components/cadvisor";
+import { GrafanaContent } from "./components/grafana/content";
+import { renderDashboard } from "./components/grafana/dashboard";
 import { GrafanaServer } from "./components/grafana/server";
 import { Loki } from "./components/loki";
 import { HOSTS, PORTS } from "./components/names";
@@ -86,8 +88,25 @@ const grafana = new GrafanaServer("grafana", {
   rootUrl: settings.grafana.url,
 });
 
-// 4. Outputs.
+// 4. Grafana's content, once the Grafana container is healthy.
+const content = new GrafanaContent(
+  "grafana-content",
+  {
+    url: settings.grafana.url,
+    adminUser: settings.grafana.adminUser,
+    adminPassword: settings.grafana.adminPassword,
+    dashboardJson: renderDashboard(),
+    alerting: settings.alerting,
+  },
+  { dependsOn: [grafana] },
+);
+
+// 5. Outputs.
 export const grafanaUrl = grafana.url;
+export const dashboardUrl = content.dashboardUrl;
+export const folderUid = content.folderUid;
+export const datasourceUids = content.datasourceUids;
+export const alertRuleUids = content.alertRuleUids;
 export const urls = {
   grafana: { host: grafana.url, internal: grafana.internalUrl },
   prometheus: { host: prometheus.hostUrl, internal: prometheus.internalUrl },

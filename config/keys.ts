@@ -214,7 +214,7 @@ export const KEYS = {
   grafanaUrl: spec({
     type: "string",
     description:
-      "URL the Grafana provider and the stack outputs use. Default: http://localhost:<grafanaPort>.",
+      "URL the Grafana provider and the stack outputs use. Default: http://localhost:<grafanaPort>, or the bind address when it is neither loopback nor all interfaces.",
     allowed: HTTP_URL_ALLOWED,
     schema: httpUrl,
   }),

@@ -1,3 +1,4 @@
+import { publishedUrl } from "../components/shared/urls";
 import { type ConfigType, KEYS, KEY_NAMES, type Key, type Values } from "./keys";
 
 /**
@@ -98,7 +99,7 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
     const fallback = "default" in KEYS[k] ? KEYS[k].default : values[k];
     values[k] = k in given ? given[k] : fallback;
   }
-  values.grafanaUrl ??= `http://localhost:${String(values.grafanaPort)}`;
+  values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
   const complete = values as Values;
 
   problems.push(...crossChecks(complete, new Set(Object.keys(given) as Key[]), project));

@@ -209,7 +209,7 @@ describe.each([
     result = await run();
   });
 
-  test("registers exactly the six services, their images, volumes and the networks", () => {
+  test("registers exactly the six services, their images, volumes, the networks and the Grafana content", () => {
     const names = result.resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(names).toEqual(
       [
@@ -221,6 +221,14 @@ describe.each([
           `${IMAGE} ${s}-container-image`,
         ]),
         ...["prometheus", "loki", "promtail", "tempo", "grafana"].map((s) => `${VOLUME} ${s}-data`),
+        "timemanager:monitoring:GrafanaContent grafana-content",
+        "pulumi:providers:grafana grafana-content-provider",
+        "grafana:oss/dataSource:DataSource grafana-content-datasource-prometheus",
+        "grafana:oss/dataSource:DataSource grafana-content-datasource-loki",
+        "grafana:oss/dataSource:DataSource grafana-content-datasource-tempo",
+        "grafana:oss/folder:Folder grafana-content-folder",
+        "grafana:oss/dashboard:Dashboard grafana-content-dashboard",
+        "grafana:alerting/ruleGroup:RuleGroup grafana-content-alerts",
       ].sort(),
     );
   });

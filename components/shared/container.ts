@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPOSE_LABELS } from "../names";
+import { publishedUrl } from "./urls";
 
 /** What every service container of one stack has in common. */
 export interface StackContext {
@@ -65,18 +66,9 @@ export function containerName(context: StackContext, service: string): string {
   return `${context.namePrefix}-${service}`;
 }
 
-/**
- * URL of a published port as seen from the Docker host: localhost when the port binds to every
- * interface or to loopback, the bind address otherwise.
- */
+/** URL of a published port as seen from the Docker host. */
 export function hostUrl(context: StackContext, port: number, path = ""): string {
-  const a = context.bindAddress;
-  const host = ["0.0.0.0", "::", "127.0.0.1", "::1"].includes(a)
-    ? "localhost"
-    : a.includes(":")
-      ? `[${a}]`
-      : a;
-  return `http://${host}:${String(port)}${path}`;
+  return publishedUrl(context.bindAddress, port, path);
 }
 
 /** URL of a service from inside the monitoring network. */

@@ -16,6 +16,8 @@ export interface Registered {
   readonly retainOnDelete?: boolean;
   readonly deleteBeforeReplace?: boolean;
   readonly dependsOn: string[];
+  /** The explicit provider's reference (`<urn>::<id>`), when one was given. */
+  readonly provider?: string;
 }
 
 export interface ProgramRun {
@@ -60,6 +62,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean | undefined;
   getDependenciesList(): string[];
+  getProvider(): string;
 }
 type MonitorClass = {
   prototype: {
@@ -165,6 +168,7 @@ async function load(
           retainOnDelete: req.getRetainondelete(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
           dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+          provider: req.getProvider() || undefined,
         });
         return original.call(this, req, callback);
       };
@@ -179,7 +183,8 @@ async function load(
       done();
     });
   });
-  // Resources constructed before a throw reach the monitor only once their inputs settle.
-  if (failure !== undefined) await waitForRPCs();
+  // Wait for every registration and output report to reach this run's monitor, so none of
+  // them lands on the next run's.
+  await waitForRPCs();
   return { resources, failure, pulumi, program };
 }

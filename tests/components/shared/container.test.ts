@@ -1,4 +1,5 @@
 import { containerName, hostUrl } from "../../../components/shared/container";
+import { publishedUrl } from "../../../components/shared/urls";
 
 const context = (bindAddress: string) => ({
   namePrefix: "timemanager",
@@ -24,5 +25,11 @@ describe("hostUrl", () => {
 describe("containerName", () => {
   test("is <prefix>-<service>", () => {
     expect(containerName(context("0.0.0.0"), "loki")).toBe("timemanager-loki");
+  });
+});
+
+describe("the default grafanaUrl", () => {
+  test("follows a bind address that is neither loopback nor all interfaces", () => {
+    expect(publishedUrl("192.0.2.7", 3001)).toBe("http://192.0.2.7:3001");
   });
 });

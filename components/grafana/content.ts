@@ -1,0 +1,143 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as grafana from "@pulumiverse/grafana";
+import { GRAFANA_UIDS } from "../names";
+import { ALERTS, EVALUATION_INTERVAL_SECONDS, ruleInput } from "./alerts";
+import { DATASOURCES } from "./datasources";
+
+/** Where alerts go. With `none`, Grafana's own notification policy stays as it is. */
+export interface AlertContact {
+  readonly contact: "none" | "webhook" | "email";
+  /** The webhook's URL (a secret), for `webhook`. */
+  readonly webhookUrl?: pulumi.Input<string>;
+  /** Recipients, for `email`. */
+  readonly emails: readonly string[];
+}
+
+export interface GrafanaContentArgs {
+  /** URL of the Grafana API, from the machine running Pulumi. */
+  readonly url: string;
+  readonly adminUser: string;
+  /** A Pulumi secret. */
+  readonly adminPassword: pulumi.Input<string>;
+  /** The dashboard model, as JSON. */
+  readonly dashboardJson: string;
+  readonly alerting: AlertContact;
+}
+
+/** How long the provider keeps retrying while Grafana finishes starting: 12 x 5 s. */
+const PROVIDER_RETRIES = 12;
+const PROVIDER_RETRY_WAIT_SECONDS = 5;
+
+/**
+ * What lives inside Grafana: datasources, the folder, the overview dashboard, the alert rules
+ * and, when configured, where alerts are sent. Give it `dependsOn` the Grafana server, so that
+ * nothing here is created before the container is healthy.
+ */
+export class GrafanaContent extends pulumi.ComponentResource {
+  public readonly folderUid: pulumi.Output<string>;
+  public readonly dashboardUrl: pulumi.Output<string>;
+  /** Datasource UIDs by type. */
+  public readonly datasourceUids: pulumi.Output<Record<string, string>>;
+  /** Alert rule UIDs by title. */
+  public readonly alertRuleUids: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: GrafanaContentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("timemanager:monitoring:GrafanaContent", name, {}, opts);
+
+    const provider = new grafana.Provider(
+      `${name}-provider`,
+      {
+        url: args.url,
+        auth: pulumi.secret(pulumi.interpolate`${args.adminUser}:${args.adminPassword}`),
+        retries: PROVIDER_RETRIES,
+        retryWait: PROVIDER_RETRY_WAIT_SECONDS,
+        retryStatusCodes: ["429", "502", "503", "504"],
+      },
+      // Every Grafana resource uses this provider, so they all wait for what it waits for.
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
+    const inGrafana = { parent: this, provider };
+
+    const datasources = DATASOURCES.map(
+      (ds) =>
+        new grafana.oss.DataSource(
+          `${name}-datasource-${ds.type}`,
+          {
+            uid: ds.uid,
+            name: ds.name,
+            type: ds.type,
+            url: ds.url,
+            accessMode: "proxy",
+            isDefault: ds.isDefault,
+            jsonDataEncoded: JSON.stringify(ds.jsonData),
+          },
+          inGrafana,
+        ),
+    );
+
+    const folder = new grafana.oss.Folder(
+      `${name}-folder`,
+      { uid: GRAFANA_UIDS.folder, title: "Time Manager" },
+      inGrafana,
+    );
+    const dashboard = new grafana.oss.Dashboard(
+      `${name}-dashboard`,
+      { folder: folder.uid, configJson: args.dashboardJson, overwrite: true },
+      { ...inGrafana, dependsOn: datasources },
+    );
+    const rules = new grafana.alerting.RuleGroup(
+      `${name}-alerts`,
+      {
+        name: GRAFANA_UIDS.alertGroup,
+        folderUid: folder.uid,
+        intervalSeconds: EVALUATION_INTERVAL_SECONDS,
+        rules: ALERTS.map(ruleInput),
+      },
+      { ...inGrafana, dependsOn: datasources },
+    );
+    this.notifications(name, args.alerting, inGrafana);
+
+    this.folderUid = folder.uid;
+    // The uid is the model's own (stable); wait for the dashboard so the link works once shown.
+    this.dashboardUrl = dashboard.id.apply(() => `${args.url}/d/${GRAFANA_UIDS.dashboard}`);
+    this.datasourceUids = pulumi.output(
+      Object.fromEntries(DATASOURCES.map((ds) => [ds.type, ds.uid])),
+    );
+    this.alertRuleUids = rules.rules.apply((rs) =>
+      Object.fromEntries(rs.map((r) => [r.name, r.uid])),
+    );
+    this.registerOutputs({
+      folderUid: this.folderUid,
+      dashboardUrl: this.dashboardUrl,
+      datasourceUids: this.datasourceUids,
+      alertRuleUids: this.alertRuleUids,
+    });
+  }
+
+  /** A contact point and the root policy routing every alert to it. */
+  private notifications(
+    name: string,
+    alerting: AlertContact,
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    if (alerting.contact === "none") return;
+    const point = new grafana.alerting.ContactPoint(
+      `${name}-contact`,
+      alerting.contact === "webhook" && alerting.webhookUrl !== undefined
+        ? { name: "Time Manager webhook", webhooks: [{ url: alerting.webhookUrl }] }
+        : { name: "Time Manager e-mail", emails: [{ addresses: [...alerting.emails] }] },
+      opts,
+    );
+    new grafana.alerting.NotificationPolicy(
+      `${name}-policy`,
+      {
+        contactPoint: point.name,
+        groupBies: ["grafana_folder", "alertname", "job"],
+        groupWait: "30s",
+        groupInterval: "5m",
+        repeatInterval: "4h",
+      },
+      opts,
+    );
+  }
+}
