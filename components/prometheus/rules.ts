@@ -56,7 +56,8 @@ export const RECORDING_RULES: readonly RecordingRule[] = [
   },
   {
     record: RECORDED.errorRatio,
-    expr: `sum by (job) (rate(http_requests_total{status=~"5.."}[${RATE_WINDOW}])) / sum by (job) (rate(http_requests_total[${RATE_WINDOW}]))`,
+    // A job that never answered 5xx has no 5xx series; `or ... * 0` makes its ratio 0, not absent.
+    expr: `(sum by (job) (rate(http_requests_total{status=~"5.."}[${RATE_WINDOW}])) or sum by (job) (rate(http_requests_total[${RATE_WINDOW}])) * 0) / sum by (job) (rate(http_requests_total[${RATE_WINDOW}]))`,
   },
   {
     record: RECORDED.durationBuckets,
@@ -89,7 +90,7 @@ export const ALERTING_RULES: readonly AlertingRule[] = [
     annotations: {
       summary: "High error rate detected",
       description:
-        "{{ $labels.job }} answers {{ $value | humanize }} 5xx responses per second (threshold 0.1/s).",
+        '{{ $labels.job }} answers {{ $value | printf "%.2f" }} 5xx responses per second (threshold 0.1/s).',
     },
   },
   {

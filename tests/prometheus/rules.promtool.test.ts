@@ -153,8 +153,8 @@ const ALERT_CASES: Readonly<
               labels: { job: "backend", severity: "critical" },
               annotations: {
                 summary: "High error rate detected",
-                // $value is 4/15 = 0.26667; `humanize` renders it with an SI prefix: 266.7m.
-                description: "backend answers 266.7m 5xx responses per second (threshold 0.1/s).",
+                // $value is 4/15 = 0.26667, printed with two decimals.
+                description: "backend answers 0.27 5xx responses per second (threshold 0.1/s).",
               },
             },
           ],
@@ -393,8 +393,7 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
   ],
   [RECORDED.errorRatio]: [
     {
-      behaviour:
-        "divides the 5xx rate by the request rate per job; absent for a job with no 5xx series",
+      behaviour: "divides the 5xx rate by the request rate per job; 0 for a job with no 5xx series",
       input: TRAFFIC,
       checks: [
         {
@@ -404,8 +403,8 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
             { labels: { job: "backend" }, value: 0.25 },
             // 0 / 2: the 500 counter exists but never moves.
             { labels: { job: "billing" }, value: 0 },
-            // reports has no 5xx series, so the numerator has no reports sample and neither does
-            // the ratio (not 0).
+            // reports has no 5xx series: the ratio is 0, not absent.
+            { labels: { job: "reports" }, value: 0 },
           ],
         },
       ],
