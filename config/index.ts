@@ -33,6 +33,7 @@ export interface Settings {
     readonly tempo: string;
     readonly cadvisor: string;
     readonly grafana: string;
+    readonly alloy: string;
   };
   readonly memoryMb: {
     readonly prometheus: number;
@@ -41,6 +42,7 @@ export interface Settings {
     readonly tempo: number;
     readonly cadvisor: number;
     readonly grafana: number;
+    readonly alloy: number;
   };
   readonly retention: {
     readonly prometheusDays: number;
@@ -100,6 +102,7 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
       tempo: v.tempoImage,
       cadvisor: v.cadvisorImage,
       grafana: v.grafanaImage,
+      alloy: v.alloyImage,
     },
     memoryMb: {
       prometheus: v.prometheusMemoryMb,
@@ -108,6 +111,7 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
       tempo: v.tempoMemoryMb,
       cadvisor: v.cadvisorMemoryMb,
       grafana: v.grafanaMemoryMb,
+      alloy: v.alloyMemoryMb,
     },
     retention: {
       prometheusDays: v.prometheusRetentionDays,

@@ -141,6 +141,7 @@ export const KEYS = {
   tempoImage: image_("Tempo image (3.x).", "grafana/tempo:3.0.3"),
   cadvisorImage: image_("cAdvisor image.", "ghcr.io/google/cadvisor:v0.60.5"),
   grafanaImage: image_("Grafana image.", "grafana/grafana:13.2.3"),
+  alloyImage: image_("Grafana Alloy image, used when logShipper is alloy.", "grafana/alloy:v1.20.1"),
   grafanaPort: hostPort_("Host port of Grafana (container port 3000).", 3001),
   prometheusPort: hostPort_("Host port of Prometheus.", 9090),
   lokiPort: hostPort_("Host port of Loki's HTTP API.", 3100),
@@ -182,11 +183,13 @@ export const KEYS = {
   tempoMemoryMb: memory_("Tempo", 1024),
   cadvisorMemoryMb: memory_("cAdvisor", 256),
   grafanaMemoryMb: memory_("Grafana", 512),
+  alloyMemoryMb: memory_("Alloy", 256),
   logShipper: spec({
     type: "string",
-    description: "Which log shipper runs: promtail (the seed's).",
-    allowed: '"promtail"',
-    schema: z.enum(["promtail"]),
+    description:
+      "Which log shipper runs: promtail (the seed's; end of life since 2026-03-02) or alloy (its successor). Same labels either way.",
+    allowed: '"promtail" or "alloy"',
+    schema: z.enum(["promtail", "alloy"]),
     default: "promtail",
   }),
   protectData: spec({

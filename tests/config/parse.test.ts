@@ -256,7 +256,7 @@ describe("parseValues rejects", () => {
     {
       case: "an unknown log shipper",
       settings: { logShipper: "fluentd" },
-      problem: `${P}:logShipper: got "fluentd"; allowed: "promtail"`,
+      problem: `${P}:logShipper: got "fluentd"; allowed: "promtail" or "alloy"`,
     },
     {
       case: "an unknown environment",
@@ -419,7 +419,7 @@ describe("parseValues rejects", () => {
     expect(error.message).toBe(
       "Invalid stack configuration:\n" +
         "  - timemanager-monitoring:grafanaPort: got 0; allowed: an integer from 1 to 65535\n" +
-        '  - timemanager-monitoring:logShipper: got "fluentd"; allowed: "promtail"\n' +
+        '  - timemanager-monitoring:logShipper: got "fluentd"; allowed: "promtail" or "alloy"\n' +
         "  - timemanager-monitoring:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml",
     );
   });

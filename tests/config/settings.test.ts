@@ -53,6 +53,7 @@ describe("toSettings", () => {
           tempo: "grafana/tempo:3.0.3",
           cadvisor: "ghcr.io/google/cadvisor:v0.60.5",
           grafana: "grafana/grafana:13.2.3",
+          alloy: "grafana/alloy:v1.20.1",
         },
         memoryMb: {
           prometheus: 1024,
@@ -61,6 +62,7 @@ describe("toSettings", () => {
           tempo: 1024,
           cadvisor: 256,
           grafana: 512,
+          alloy: 256,
         },
         retention: { prometheusDays: 15, prometheusSize: "10GB", lokiDays: 7, tempoDays: 7 },
         appNetwork: { name: "time-manager_default", create: false },

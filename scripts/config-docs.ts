@@ -1,0 +1,37 @@
+/**
+ * Prints what config/keys.ts declares, in the two forms kept beside it:
+ *   npx ts-node --transpile-only scripts/config-docs.ts pulumi-yaml   (Pulumi.yaml's config:)
+ *   npx ts-node --transpile-only scripts/config-docs.ts readme        (the README's table)
+ * Tests fail when either drifts from the key table; this regenerates them.
+ */
+import { stringify } from "yaml";
+import { KEYS } from "../config/keys";
+
+function pulumiYaml(): string {
+  const config = Object.fromEntries(
+    Object.entries(KEYS).map(([key, spec]) => [
+      key,
+      {
+        type: spec.type,
+        description: spec.description,
+        ...(spec.type === "array" ? { items: { type: "string" } } : {}),
+        ...("secret" in spec ? { secret: true } : {}),
+        ...("default" in spec ? { default: spec.default } : {}),
+      },
+    ]),
+  );
+  return stringify({ config }, { lineWidth: 0 });
+}
+
+function readme(): string {
+  const rows = Object.entries(KEYS).map(([key, spec]) => {
+    const value = "default" in spec ? `\`${JSON.stringify(spec.default)}\`` : "see description";
+    const type = `${spec.type}${"secret" in spec ? " (secret)" : ""}`;
+    return `| \`${key}\` | ${type} | ${value} | ${spec.description.replace(/\|/g, "\\|")} |`;
+  });
+  return ["| Key | Type | Default | What it does |", "| --- | --- | --- | --- |", ...rows].join(
+    "\n",
+  );
+}
+
+process.stdout.write(`${process.argv[2] === "readme" ? readme() : pulumiYaml()}\n`);
