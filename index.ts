@@ -9,7 +9,7 @@ import { GrafanaContent } from "./components/grafana/content";
 import { renderDashboard } from "./components/grafana/dashboard";
 import { GrafanaServer } from "./components/grafana/server";
 import { Loki } from "./components/loki";
-import { HOSTS, PORTS } from "./components/names";
+import { LOG_SHIPPER } from "./components/names";
 import { Networks } from "./components/networks";
 import { Prometheus } from "./components/prometheus";
 import { Promtail } from "./components/promtail";
@@ -46,7 +46,7 @@ const prometheus = new Prometheus("prometheus", {
   retentionSize: settings.retention.prometheusSize,
   backendTarget: settings.scrapeTargets.backend,
   traefikTarget: settings.scrapeTargets.traefik,
-  logShipperTarget: `${HOSTS.promtail}:${String(PORTS.promtail)}`,
+  logShipperTarget: `${LOG_SHIPPER.alias}:${String(LOG_SHIPPER.port)}`,
 });
 const loki = new Loki("loki", {
   context,

@@ -35,6 +35,12 @@ export const HOSTS = {
   grafana: "grafana",
 } as const satisfies Record<Service, string>;
 
+/**
+ * The log shipper's alias and metrics port, the same whichever shipper runs, so switching from
+ * Promtail to Alloy changes neither Prometheus's config nor the dashboards.
+ */
+export const LOG_SHIPPER = { alias: "log-shipper", port: PORTS.promtail } as const;
+
 /** Paths inside the containers: where each config file is uploaded and where data lives. */
 export const PATHS = {
   prometheusConfig: "/etc/prometheus/prometheus.yml",

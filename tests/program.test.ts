@@ -77,7 +77,7 @@ function expectedContainers(ip: string, adminPassword: string): Record<string, u
           content: renderPrometheusConfig({
             backendTarget: "backend:8080",
             traefikTarget: "traefik:8082",
-            logShipperTarget: "promtail:9080",
+            logShipperTarget: "log-shipper:9080",
           }),
         },
         { file: "/etc/prometheus/rules/timemanager.rules.yml", content: renderRules() },
@@ -104,7 +104,7 @@ function expectedContainers(ip: string, adminPassword: string): Record<string, u
     },
     "promtail-container": {
       ...hardened("promtail", "grafana/promtail:3.6.11", 256),
-      networksAdvanced: [monitoring("promtail")],
+      networksAdvanced: [{ name: "timemanager-monitoring", aliases: ["promtail", "log-shipper"] }],
       ports: [],
       uploads: [
         {

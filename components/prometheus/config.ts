@@ -10,7 +10,7 @@ export interface PrometheusConfigOptions {
   readonly backendTarget: string;
   /** host:port of Traefik's metrics entrypoint, e.g. traefik:8082. */
   readonly traefikTarget: string;
-  /** host:port of the log shipper's metrics, e.g. promtail:9080. */
+  /** host:port of the log shipper's metrics, e.g. log-shipper:9080. */
   readonly logShipperTarget: string;
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { HOSTS, PATHS, PORTS } from "../names";
+import { HOSTS, LOG_SHIPPER, PATHS, PORTS } from "../names";
 import { type StackContext, dataVolume, serviceContainer } from "../shared/container";
 import { renderPromtailConfig } from "./config";
 
@@ -34,6 +34,7 @@ export class Promtail extends pulumi.ComponentResource {
       {
         context: args.context,
         service: HOSTS.promtail,
+        aliases: [LOG_SHIPPER.alias],
         image: args.image,
         memoryMb: args.memoryMb,
         files: [{ path: PATHS.promtailConfig, content: config }],
@@ -54,7 +55,7 @@ export class Promtail extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.metricsTarget = pulumi.output(`${HOSTS.promtail}:${String(PORTS.promtail)}`);
+    this.metricsTarget = pulumi.output(`${LOG_SHIPPER.alias}:${String(PORTS.promtail)}`);
     this.containerName = container.name;
     this.registerOutputs({ metricsTarget: this.metricsTarget, containerName: this.containerName });
   }

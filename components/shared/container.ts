@@ -31,6 +31,8 @@ export interface ServiceContainerArgs {
   readonly service: string;
   readonly image: string;
   readonly memoryMb: number;
+  /** More names the service answers to on the monitoring network. */
+  readonly aliases?: readonly string[];
   /** Join the app network too (default: the monitoring network only). @default false */
   readonly joinAppNetwork?: boolean;
   readonly ports?: readonly PublishedPort[];
@@ -101,7 +103,7 @@ export function serviceContainer(
     { parent: opts.parent },
   );
   const networks = [
-    { name: context.monitoringNetwork, aliases: [args.service] },
+    { name: context.monitoringNetwork, aliases: [args.service, ...(args.aliases ?? [])] },
     ...(args.joinAppNetwork ? [{ name: context.appNetwork, aliases: [args.service] }] : []),
   ];
   return new docker.Container(

@@ -15,7 +15,7 @@ import { describeWithTool, runTool } from "../helpers/tools";
 const TARGETS = {
   backendTarget: "backend:8080",
   traefikTarget: "traefik:8082",
-  logShipperTarget: "promtail:9080",
+  logShipperTarget: "log-shipper:9080",
 };
 
 const RULE_COUNT = RECORDING_RULES.length + ALERTING_RULES.length;

@@ -4,7 +4,7 @@ import { prometheusFlags, renderPrometheusConfig } from "../../../components/pro
 const options = {
   backendTarget: "backend:8080",
   traefikTarget: "traefik:8082",
-  logShipperTarget: "promtail:9080",
+  logShipperTarget: "log-shipper:9080",
 };
 
 describe("renderPrometheusConfig", () => {
@@ -21,7 +21,7 @@ describe("renderPrometheusConfig", () => {
         { job_name: "loki", static_configs: [{ targets: ["loki:3100"] }] },
         { job_name: "tempo", static_configs: [{ targets: ["tempo:3200"] }] },
         { job_name: "grafana", static_configs: [{ targets: ["grafana:3000"] }] },
-        { job_name: "log-shipper", static_configs: [{ targets: ["promtail:9080"] }] },
+        { job_name: "log-shipper", static_configs: [{ targets: ["log-shipper:9080"] }] },
       ],
     });
   });
