@@ -1,9 +1,11 @@
 /**
  * The Time Manager observability stack, one Pulumi program per environment.
  *
- *   stack config -> settings -> networks -> Prometheus, Loki, Promtail, Tempo, cAdvisor, Grafana
+ *   stack config -> settings -> networks -> Prometheus, Loki, Promtail or Alloy, Tempo, cAdvisor,
+ *                Grafana
  *                -> Grafana content (datasources, dashboard, alerts) -> outputs
  */
+import { Alloy } from "./components/alloy";
 import { Cadvisor } from "./components/cadvisor";
 import { GrafanaContent } from "./components/grafana/content";
 import { renderDashboard } from "./components/grafana/dashboard";
@@ -55,12 +57,21 @@ const loki = new Loki("loki", {
   hostPort: settings.hostPorts.loki,
   retentionDays: settings.retention.lokiDays,
 });
-const promtail = new Promtail("promtail", {
-  context,
-  image: settings.images.promtail,
-  memoryMb: settings.memoryMb.promtail,
-  lokiPushUrl: loki.pushUrl,
-});
+// The log shipper: Promtail as in the seed, or Alloy, its successor (same labels, same alias).
+const logShipper =
+  settings.logShipper === "alloy"
+    ? new Alloy("alloy", {
+        context,
+        image: settings.images.alloy,
+        memoryMb: settings.memoryMb.alloy,
+        lokiPushUrl: loki.pushUrl,
+      })
+    : new Promtail("promtail", {
+        context,
+        image: settings.images.promtail,
+        memoryMb: settings.memoryMb.promtail,
+        lokiPushUrl: loki.pushUrl,
+      });
 const tempo = new Tempo("tempo", {
   context,
   image: settings.images.tempo,
@@ -129,7 +140,7 @@ export const backendOtelEnv = {
 export const containerNames = {
   prometheus: prometheus.containerName,
   loki: loki.containerName,
-  promtail: promtail.containerName,
+  logShipper: logShipper.containerName,
   tempo: tempo.containerName,
   cadvisor: cadvisor.containerName,
   grafana: grafana.containerName,

@@ -308,7 +308,7 @@ describe("stack outputs", () => {
       containerNames: {
         prometheus: "timemanager-prometheus",
         loki: "timemanager-loki",
-        promtail: "timemanager-promtail",
+        logShipper: "timemanager-promtail",
         tempo: "timemanager-tempo",
         cadvisor: "timemanager-cadvisor",
         grafana: "timemanager-grafana",
