@@ -141,7 +141,10 @@ export const KEYS = {
   tempoImage: image_("Tempo image (3.x).", "grafana/tempo:3.0.3"),
   cadvisorImage: image_("cAdvisor image.", "ghcr.io/google/cadvisor:v0.60.5"),
   grafanaImage: image_("Grafana image.", "grafana/grafana:13.2.3"),
-  alloyImage: image_("Grafana Alloy image, used when logShipper is alloy.", "grafana/alloy:v1.20.1"),
+  alloyImage: image_(
+    "Grafana Alloy image, used when logShipper is alloy.",
+    "grafana/alloy:v1.20.1",
+  ),
   grafanaPort: hostPort_("Host port of Grafana (container port 3000).", 3001),
   prometheusPort: hostPort_("Host port of Prometheus.", 9090),
   lokiPort: hostPort_("Host port of Loki's HTTP API.", 3100),
