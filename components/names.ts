@@ -66,6 +66,15 @@ export const DATASOURCE_UIDS = {
 /** Labels every log line carries in Loki, taken from the containers' compose labels (seed). */
 export const LOG_LABELS = ["container_name", "compose_service", "compose_project"] as const;
 
+/**
+ * Marks a container whose ports bind to every interface because the stack asked for it
+ * (bindAddress), so the policy pack can tell a choice from an accident.
+ */
+export const BIND_ALL_LABEL = {
+  label: "org.timemanager.bind-all-interfaces",
+  value: "explicit",
+} as const;
+
 /** Docker Compose's own label keys; the stack's containers carry them too, like the app's. */
 export const COMPOSE_LABELS = {
   project: "com.docker.compose.project",

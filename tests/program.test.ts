@@ -237,7 +237,19 @@ describe.each([
     "%s has exactly the expected inputs",
     (name) => {
       const container = only(result, CONTAINER, name);
-      expect(container.inputs).toEqual(expectedContainers(ip, password)[name]);
+      const expected = expectedContainers(ip, password)[name] as {
+        ports: unknown[];
+        labels: unknown[];
+      };
+      // Ports on every interface are marked as chosen, for the policy pack.
+      const bindAll = ip === "0.0.0.0" && expected.ports.length > 0;
+      expect(container.inputs).toEqual({
+        ...expected,
+        labels: [
+          ...expected.labels,
+          ...(bindAll ? [{ label: "org.timemanager.bind-all-interfaces", value: "explicit" }] : []),
+        ],
+      });
       expect(container.deleteBeforeReplace).toBe(true);
     },
   );

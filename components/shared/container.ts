@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPOSE_LABELS } from "../names";
+import { BIND_ALL_LABEL, COMPOSE_LABELS } from "../names";
 import { publishedUrl } from "./urls";
 
 /** What every service container of one stack has in common. */
@@ -117,7 +117,12 @@ export function serviceContainer(
       logDriver: "json-file",
       logOpts: { ...LOG_OPTIONS },
       securityOpts: ["no-new-privileges:true"],
-      labels: composeLabels(context.composeProject, args.service),
+      labels: [
+        ...composeLabels(context.composeProject, args.service),
+        ...((args.ports ?? []).length > 0 && ["0.0.0.0", "::"].includes(context.bindAddress)
+          ? [{ ...BIND_ALL_LABEL }]
+          : []),
+      ],
       networksAdvanced: networks,
       ports: (args.ports ?? []).map((p) => ({
         internal: p.internal,

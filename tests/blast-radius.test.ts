@@ -1,0 +1,149 @@
+import { type Registered, runProgram, stackFileConfig } from "./helpers/program";
+
+/**
+ * What a typical settings edit does to a running stack: the program runs under mocks before and
+ * after the edit, and each resource whose inputs changed is classified the way its provider
+ * would plan it. The Docker provider (kreuzwerker) marks every container argument ForceNew, so
+ * any changed container input replaces the container; a volume's or network's arguments are
+ * ForceNew too, and so is a RemoteImage's name. Grafana resources and providers update in place.
+ * Code edits (a dashboard panel, an alert threshold) are not settings and are not covered here:
+ * they change only the dashboard's configJson or the rule group's rules, both Grafana updates.
+ */
+
+type Plan = "create" | "delete" | "replace" | "update";
+
+/** Inputs a provider can change without replacing the resource. */
+const UPDATABLE: Readonly<Record<string, readonly string[]>> = {
+  "docker:index/remoteImage:RemoteImage": ["keepLocally", "forceRemove"],
+};
+const REPLACE_ON_ANY_CHANGE = [
+  "docker:index/container:Container",
+  "docker:index/volume:Volume",
+  "docker:index/network:Network",
+];
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+function classify(type: string, changed: readonly string[]): Plan {
+  if (REPLACE_ON_ANY_CHANGE.includes(type)) return "replace";
+  if (type.startsWith("docker:"))
+    return changed.every((k) => (UPDATABLE[type] ?? []).includes(k)) ? "update" : "replace";
+  return "update";
+}
+
+const key = (r: Registered) => `${r.type}::${r.name}`;
+
+/** The plan of every resource that changes between two runs, by resource name. */
+function plan(before: readonly Registered[], after: readonly Registered[]): Record<string, Plan> {
+  const result: Record<string, Plan> = {};
+  const old = new Map(before.map((r) => [key(r), r]));
+  const next = new Map(after.map((r) => [key(r), r]));
+  for (const [k, r] of next) {
+    if (r.type.startsWith("timemanager:")) continue;
+    const prev = old.get(k);
+    if (prev === undefined) {
+      result[r.name] = "create";
+      continue;
+    }
+    const names = new Set([...Object.keys(prev.inputs), ...Object.keys(r.inputs)]);
+    const changed = [...names].filter((n) => stable(prev.inputs[n]) !== stable(r.inputs[n]));
+    if (changed.length > 0) result[r.name] = classify(r.type, changed);
+  }
+  for (const [k, r] of old)
+    if (!next.has(k) && !r.type.startsWith("timemanager:")) result[r.name] = "delete";
+  return result;
+}
+
+const PROD_PASSWORD = "correct-horse-battery-staple";
+const prod = { ...stackFileConfig("prod"), grafanaAdminPassword: PROD_PASSWORD };
+const SECRETS = ["grafanaAdminPassword", "alertWebhookUrl"];
+
+async function edit(
+  stack: string,
+  base: Record<string, string>,
+  change: Record<string, string>,
+): Promise<{ plan: Record<string, Plan>; volumes: string[] }> {
+  const before = await runProgram(stack, base, SECRETS);
+  const after = await runProgram(stack, { ...base, ...change }, SECRETS);
+  const volumes = after.resources
+    .filter((r) => r.type === "docker:index/volume:Volume")
+    .map((r) => r.name);
+  return { plan: plan(before.resources, after.resources), volumes };
+}
+
+describe("blast radius of a settings edit (prod)", () => {
+  it("an alert contact only adds Grafana's contact point and policy", async () => {
+    const { plan: p } = await edit("prod", prod, {
+      alertContact: "email",
+      alertEmails: '["oncall@example.org"]',
+    });
+    expect(p).toEqual({ "grafana-content-contact": "create", "grafana-content-policy": "create" });
+  });
+
+  it("a webhook URL change updates the contact point in place", async () => {
+    const webhook = {
+      ...prod,
+      alertContact: "webhook",
+      alertWebhookUrl: "https://hooks.example.org/a",
+    };
+    const { plan: p } = await edit("prod", webhook, {
+      alertWebhookUrl: "https://hooks.example.org/b",
+    });
+    expect(p).toEqual({ "grafana-content-contact": "update" });
+  });
+
+  it("a scrape target replaces only the Prometheus container (its config upload)", async () => {
+    const { plan: p } = await edit("prod", prod, { backendTarget: "api:9000" });
+    expect(p).toEqual({ "prometheus-container": "replace" });
+  });
+
+  it("Loki's retention replaces only the Loki container, never its volume", async () => {
+    const { plan: p, volumes } = await edit("prod", prod, { lokiRetentionDays: "30" });
+    expect(p).toEqual({ "loki-container": "replace" });
+    expect(volumes).toContain("loki-data");
+  });
+
+  it("Loki's image replaces its image and container, not its volume", async () => {
+    const { plan: p } = await edit("prod", prod, { lokiImage: "grafana/loki:3.7.7" });
+    expect(p).toEqual({ "loki-container-image": "replace", "loki-container": "replace" });
+  });
+
+  it("the Grafana password replaces the Grafana container and updates the Grafana provider", async () => {
+    const { plan: p } = await edit("prod", prod, {
+      grafanaAdminPassword: "another-long-passphrase",
+    });
+    expect(p).toEqual({ "grafana-container": "replace", "grafana-content-provider": "update" });
+  });
+
+  it("no edit above touches a data volume or a network", async () => {
+    const edits: Record<string, string>[] = [
+      { backendTarget: "api:9000" },
+      { lokiRetentionDays: "30" },
+      { lokiImage: "grafana/loki:3.7.7" },
+      { grafanaAdminPassword: "another-long-passphrase" },
+    ];
+    for (const change of edits) {
+      const { plan: p } = await edit("prod", prod, change);
+      expect(Object.keys(p).filter((n) => n.endsWith("-data") || n.startsWith("networks"))).toEqual(
+        [],
+      );
+    }
+  });
+});
+
+describe("blast radius in dev", () => {
+  it("the Grafana password replaces the Grafana container and updates the provider", async () => {
+    const { plan: p } = await edit("dev", stackFileConfig("dev"), {
+      grafanaAdminPassword: PROD_PASSWORD,
+    });
+    expect(p).toEqual({ "grafana-container": "replace", "grafana-content-provider": "update" });
+  });
+});
