@@ -1,0 +1,74 @@
+import { DATASOURCE_UIDS } from "../../components/names";
+import { dashboardQueries } from "../../components/grafana/dashboard";
+import { RATE_WINDOW, RECORDED } from "../../components/prometheus/rules";
+import { substituteGrafanaVariables } from "../../tests/helpers/grammars";
+
+/**
+ * The overview dashboard's Prometheus queries twice: as written (on the recording rules) and as
+ * the raw queries they stand for, each recorded metric replaced by its rule's expression with
+ * the panel's matchers pushed into the raw selectors.
+ */
+
+/** The raw equivalent of each query that reads a recording rule, keyed by the query as written. */
+const RAW: Readonly<Partial<Record<string, string>>> = {
+  [`sum by (path) (${RECORDED.requestRateByPathClass}{job="backend", path=~"$path"})`]: `sum by (path) (rate(http_requests_total{job="backend", path=~"$path"}[${RATE_WINDOW}]))`,
+  [`${RECORDED.requestRate}{job="backend"}`]: `sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
+  ...Object.fromEntries(
+    (
+      [
+        [RECORDED.latencyP50, 0.5],
+        [RECORDED.latencyP90, 0.9],
+        [RECORDED.latencyP99, 0.99],
+      ] as const
+    ).map(([name, q]) => [
+      `${name}{job="backend"}`,
+      `histogram_quantile(${String(q)}, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="backend"}[${RATE_WINDOW}])))`,
+    ]),
+  ),
+  ...Object.fromEntries(
+    (["4", "5"] as const).map((c) => [
+      `sum(${RECORDED.requestRateByPathClass}{job="backend", status_class="${c}xx", path=~"$path"})`,
+      `sum(rate(http_requests_total{job="backend", status=~"${c}..", path=~"$path"}[${RATE_WINDOW}]))`,
+    ]),
+  ),
+  [`${RECORDED.errorRatio}{job="backend"}`]: `(sum by (job) (rate(http_requests_total{job="backend", status=~"5.."}[${RATE_WINDOW}])) or sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}])) * 0) / sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
+  [RECORDED.containerCpu]: `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`,
+  [RECORDED.containerMemoryRatio]: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0)`,
+};
+
+/** One Prometheus panel query, ready to send. */
+export interface BenchQuery {
+  /** Panel title and refId. */
+  readonly id: string;
+  /** As the dashboard runs it, variables substituted. */
+  readonly recorded: string;
+  /** The raw equivalent; the same text when the query reads no recording rule. */
+  readonly raw: string;
+  readonly usesRule: boolean;
+}
+
+const RECORDED_NAMES: readonly string[] = Object.values(RECORDED);
+
+/**
+ * Every Prometheus query of the overview dashboard with `$path` = All (".*") and the given
+ * `$__rate_interval`. Throws when a query reads a recording rule but has no raw equivalent, so
+ * a new panel cannot silently be measured on its recorded side only.
+ */
+export function benchQueries(rateInterval: string): BenchQuery[] {
+  const values = { path: ".*", __rate_interval: rateInterval };
+  return dashboardQueries()
+    .filter((q) => q.datasourceUid === DATASOURCE_UIDS.prometheus)
+    .map((q) => {
+      const usesRule = RECORDED_NAMES.some((name) => q.expr.includes(name));
+      const raw = RAW[q.expr];
+      if (usesRule && raw === undefined) {
+        throw new Error(`no raw equivalent for "${q.panel}" ${q.refId}: ${q.expr}`);
+      }
+      return {
+        id: `${q.panel} (${q.refId})`,
+        recorded: substituteGrafanaVariables(q.expr, values),
+        raw: substituteGrafanaVariables(raw ?? q.expr, values),
+        usesRule,
+      };
+    });
+}
