@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_SHIPPER, PATHS } from "../names";
-import { type StackContext, dataVolume, serviceContainer } from "../shared/container";
+import {
+  type StackContext,
+  bashHttpCheck,
+  dataVolume,
+  serviceContainer,
+} from "../shared/container";
 import { renderAlloyConfig } from "./config";
 import { ALLOY } from "./constants";
 
@@ -55,14 +60,7 @@ export class Alloy extends pulumi.ComponentResource {
         // The image's default user is root (its alloy user, uid 473, is "experimental" upstream);
         // reading the Docker socket needs it, so no user override.
         // Ubuntu base with bash but no curl or wget: bash's /dev/tcp asks /-/ready.
-        healthcheck: {
-          test: [
-            "CMD",
-            "bash",
-            "-c",
-            `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET /-/ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3`,
-          ],
-        },
+        healthcheck: { test: bashHttpCheck(ALLOY.port, "/-/ready") },
       },
       { parent: this },
     );

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, LOG_SHIPPER, PATHS, PORTS } from "../names";
-import { type StackContext, dataVolume, serviceContainer } from "../shared/container";
+import {
+  type StackContext,
+  bashHttpCheck,
+  dataVolume,
+  serviceContainer,
+} from "../shared/container";
 import { renderPromtailConfig } from "./config";
 
 export interface PromtailArgs {
@@ -43,14 +48,7 @@ export class Promtail extends pulumi.ComponentResource {
         command: [`-config.file=${PATHS.promtailConfig}`],
         // The image runs as root (no USER line), which reading the Docker socket needs.
         // Ubuntu base with bash but no curl or wget: bash's /dev/tcp asks /ready.
-        healthcheck: {
-          test: [
-            "CMD",
-            "bash",
-            "-c",
-            `exec 3<>/dev/tcp/127.0.0.1/${String(PORTS.promtail)} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3`,
-          ],
-        },
+        healthcheck: { test: bashHttpCheck(PORTS.promtail, "/ready") },
       },
       { parent: this },
     );

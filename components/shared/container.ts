@@ -73,6 +73,19 @@ export function hostUrl(context: StackContext, port: number, path = ""): string 
   return publishedUrl(context.bindAddress, port, path);
 }
 
+/**
+ * A healthcheck for images with bash but no curl or wget (Ubuntu-based Promtail and Alloy):
+ * bash's /dev/tcp sends GET `path` to the local port and expects a 200.
+ */
+export function bashHttpCheck(port: number, path: string): string[] {
+  return [
+    "CMD",
+    "bash",
+    "-c",
+    `exec 3<>/dev/tcp/127.0.0.1/${String(port)} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3`,
+  ];
+}
+
 /** URL of a service from inside the monitoring network. */
 export function internalUrl(host: string, port: number, path = ""): string {
   return `http://${host}:${String(port)}${path}`;
