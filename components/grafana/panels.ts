@@ -35,6 +35,9 @@ const backend = `job="${JOBS.backend}"`;
 const traefik = `job="${JOBS.traefik}"`;
 const selectedPaths = `path=~"$${VARIABLES.path}"`;
 
+/** What "p99 latency by endpoint" records, as a raw query a user can run in Explore. */
+export const LATENCY_P99_BY_PATH_RAW = `histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{${backend}, ${selectedPaths}}[$__rate_interval])))`;
+
 function promQuery(refId: string, expr: string, legend: string): prometheus.DataqueryBuilder {
   return (
     new prometheus.DataqueryBuilder()
@@ -171,13 +174,13 @@ export function latencyQuantilesPanel(): timeseries.PanelBuilder {
 }
 
 export function latencyP99ByPathPanel(): timeseries.PanelBuilder {
-  // A quantile needs the bucket rates summed by le first; the seed's
-  // histogram_quantile(0.99, http_request_duration_seconds_bucket) takes it over cumulative
-  // counts since start-up, one per series. The recording rules keep no path, so this one is raw.
-  const expr = `histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{${backend}, ${selectedPaths}}[$__rate_interval])))`;
+  // The seed's histogram_quantile(0.99, http_request_duration_seconds_bucket) takes a quantile
+  // over cumulative counts since start-up, one per series; the rule rates the buckets and sums
+  // them by (job, path, le) first. Its raw form, for Explore, is in the description.
+  const expr = `${RECORDED.pathLatencyP99}{${backend}, ${selectedPaths}}`;
   return timeseriesPanel(
     "p99 latency by endpoint",
-    "99th percentile request duration of each selected endpoint.",
+    `99th percentile request duration of each selected endpoint over 5 minutes (recording rule). Raw: ${LATENCY_P99_BY_PATH_RAW}`,
     "s",
   ).withTarget(promQuery("A", expr, "{{path}}"));
 }

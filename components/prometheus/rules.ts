@@ -23,6 +23,8 @@ export const RECORDED = {
   latencyP50: "job:http_request_duration_seconds:p50_rate5m",
   latencyP90: "job:http_request_duration_seconds:p90_rate5m",
   latencyP99: "job:http_request_duration_seconds:p99_rate5m",
+  /** p99 latency by job and path, from the bucket rates summed by job, path and le. */
+  pathLatencyP99: "job_path:http_request_duration_seconds:p99_rate5m",
   /** CPU seconds per second by container name. */
   containerCpu: "name:container_cpu_usage_seconds:rate5m",
   /** Working set over the memory limit by container name, for containers that have a limit. */
@@ -66,6 +68,11 @@ export const RECORDING_RULES: readonly RecordingRule[] = [
   { record: RECORDED.latencyP50, expr: quantile(0.5) },
   { record: RECORDED.latencyP90, expr: quantile(0.9) },
   { record: RECORDED.latencyP99, expr: quantile(0.99) },
+  {
+    // Straight from the raw buckets: a per-path bucket rule would keep paths x buckets series.
+    record: RECORDED.pathLatencyP99,
+    expr: `histogram_quantile(0.99, sum by (job, path, le) (rate(http_request_duration_seconds_bucket[${RATE_WINDOW}])))`,
+  },
   {
     record: RECORDED.containerCpu,
     expr: `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`,

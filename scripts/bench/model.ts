@@ -236,7 +236,11 @@ export function recordedSeries(model: Model): Series[] {
   let total = 0;
   let errors = 0;
   const buckets = model.bounds.map(() => 0).concat([0]);
+  const pathBuckets = new Map<string, number[]>();
   for (const r of model.requests) {
+    const mine = pathBuckets.get(r.path) ?? buckets.map(() => 0);
+    r.cumulative.forEach((c, i) => (mine[i] = (mine[i] ?? 0) + c / per));
+    pathBuckets.set(r.path, mine);
     const key = `${r.path} ${r.status.charAt(0)}xx`;
     byPathClass.set(key, (byPathClass.get(key) ?? 0) + r.count / per);
     total += r.count / per;
@@ -262,6 +266,9 @@ export function recordedSeries(model: Model): Series[] {
     gauge(RECORDED.latencyP50, job, histogramQuantile(0.5, model.bounds, buckets)),
     gauge(RECORDED.latencyP90, job, histogramQuantile(0.9, model.bounds, buckets)),
     gauge(RECORDED.latencyP99, job, histogramQuantile(0.99, model.bounds, buckets)),
+    ...[...pathBuckets].map(([path, b]) =>
+      gauge(RECORDED.pathLatencyP99, { ...job, path }, histogramQuantile(0.99, model.bounds, b)),
+    ),
     ...model.containers.map((c) => gauge(RECORDED.containerCpu, { name: c.name }, c.cpu)),
     ...model.containers
       .filter((c) => c.limit > 0)

@@ -1,5 +1,6 @@
 import { DATASOURCE_UIDS } from "../../components/names";
 import { dashboardQueries } from "../../components/grafana/dashboard";
+import { LATENCY_P99_BY_PATH_RAW } from "../../components/grafana/panels";
 import { RATE_WINDOW, RECORDED } from "../../components/prometheus/rules";
 import { substituteGrafanaVariables } from "../../tests/helpers/grammars";
 
@@ -24,6 +25,11 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
       `${name}{job="backend"}`,
       `histogram_quantile(${String(q)}, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="backend"}[${RATE_WINDOW}])))`,
     ]),
+  ),
+  // The panel's own raw form (its description's) reads $__rate_interval; the rule's window is 5m.
+  [`${RECORDED.pathLatencyP99}{job="backend", path=~"$path"}`]: LATENCY_P99_BY_PATH_RAW.replace(
+    "$__rate_interval",
+    RATE_WINDOW,
   ),
   ...Object.fromEntries(
     (["4", "5"] as const).map((c) => [

@@ -447,6 +447,26 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
     // backend: rank 1.98 in (0.5, 1]: 0.5 + 0.5 x 0.38 / 0.4 = 0.975. billing: 0.1 x 0.99.
     latencyCase("99", 0.975, 0.099),
   ],
+  [RECORDED.pathLatencyP99]: [
+    {
+      behaviour: "interpolates p99 per job and path, from that path's buckets only",
+      input: HISTOGRAMS,
+      checks: [
+        {
+          evalTime: "10m",
+          samples: [
+            // /api/a: 0.4, 0.6, 1, 1, 1; rank 0.99 in (0.25, 0.5], which holds 0.4 with 0.6
+            // below: 0.25 + 0.25 x 0.39 / 0.4 = 0.49375.
+            { labels: { job: "backend", path: "/api/a" }, value: 0.49375 },
+            // /api/b: 0, 0.2, 0.6, 1, 1; rank 0.99 in (0.5, 1], 0.4 in it, 0.6 below:
+            // 0.5 + 0.5 x 0.39 / 0.4 = 0.9875. (Summed with /api/a it would be 0.975.)
+            { labels: { job: "backend", path: "/api/b" }, value: 0.9875 },
+            { labels: { job: "billing", path: "/api/a" }, value: 0.099 },
+          ],
+        },
+      ],
+    },
+  ],
   [RECORDED.containerCpu]: [
     {
       behaviour: "sums CPU rates per container name, leaving out cgroups without a name",

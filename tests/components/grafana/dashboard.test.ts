@@ -155,7 +155,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{job="backend", path=~"$path"}[$__rate_interval])))',
+        expr: 'job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"}',
         legend: "{{path}}",
       },
     ],
