@@ -1,4 +1,6 @@
-import { type Registered, runProgram, stackFileConfig } from "./helpers/program";
+import type * as alertsModule from "../components/grafana/alerts";
+import type * as panelsModule from "../components/grafana/panels";
+import { type Registered, type RunOptions, runProgram, stackFileConfig } from "./helpers/program";
 
 /**
  * What a typical settings edit does to a running stack: the program runs under mocks before and
@@ -6,8 +8,8 @@ import { type Registered, runProgram, stackFileConfig } from "./helpers/program"
  * would plan it. The Docker provider (kreuzwerker) marks every container argument ForceNew, so
  * any changed container input replaces the container; a volume's or network's arguments are
  * ForceNew too, and so is a RemoteImage's name. Grafana resources and providers update in place.
- * Code edits (a dashboard panel, an alert threshold) are not settings and are not covered here:
- * they change only the dashboard's configJson or the rule group's rules, both Grafana updates.
+ * A code edit (a dashboard panel, an alert threshold) is run by swapping the module that holds
+ * it for a wrapper of the real one that changes that one thing.
  */
 
 type Plan = "create" | "delete" | "replace" | "update";
@@ -145,5 +147,102 @@ describe("blast radius in dev", () => {
       grafanaAdminPassword: PROD_PASSWORD,
     });
     expect(p).toEqual({ "grafana-container": "replace", "grafana-content-provider": "update" });
+  });
+});
+
+/** A panel edit: the total request rate panel gets another title. */
+const EDITED_TITLE = "Total requests per second (all endpoints)";
+const panelEdit: RunOptions["modules"] = {
+  "components/grafana/panels": (actual: typeof panelsModule) => ({
+    ...actual,
+    requestRateTotalPanel: () => actual.requestRateTotalPanel().title(EDITED_TITLE),
+  }),
+};
+
+/** A threshold edit: High Latency fires above 3 s instead of 2 s. */
+const LATENCY_ALERT = "timemanager-high-latency";
+const thresholdEdit: RunOptions["modules"] = {
+  "components/grafana/alerts": (actual: typeof alertsModule) => ({
+    ...actual,
+    ALERTS: actual.ALERTS.map((a) => (a.uid === LATENCY_ALERT ? { ...a, threshold: 3 } : a)),
+  }),
+};
+
+/** The prod program before a code edit, with it, and once more without it. */
+async function codeEdit(modules: RunOptions["modules"]): Promise<{
+  plan: Record<string, Plan>;
+  before: Registered[];
+  after: Registered[];
+  restored: Registered[];
+}> {
+  const before = (await runProgram("prod", prod, SECRETS)).resources;
+  const after = (await runProgram("prod", prod, SECRETS, { modules })).resources;
+  const restored = (await runProgram("prod", prod, SECRETS)).resources;
+  return { plan: plan(before, after), before, after, restored };
+}
+
+function inputsOf(resources: readonly Registered[], name: string): Record<string, unknown> {
+  const found = resources.find((r) => r.name === name);
+  if (found === undefined) throw new Error(`no resource ${name}`);
+  return found.inputs;
+}
+
+/** Every panel title of the dashboard resource's model, rows' nested panels included. */
+function panelTitles(resources: readonly Registered[]): string[] {
+  interface Panel {
+    title?: string;
+    panels?: Panel[];
+  }
+  const model = JSON.parse(String(inputsOf(resources, "grafana-content-dashboard").configJson)) as {
+    panels: Panel[];
+  };
+  const titles = (ps: readonly Panel[]): string[] =>
+    ps.flatMap((p) => [...(p.title === undefined ? [] : [p.title]), ...titles(p.panels ?? [])]);
+  return titles(model.panels);
+}
+
+interface RuleInput {
+  uid: string;
+  datas: { refId: string; model: string }[];
+}
+
+function rules(resources: readonly Registered[]): RuleInput[] {
+  return inputsOf(resources, "grafana-content-alerts").rules as RuleInput[];
+}
+
+/** The threshold (expression B's evaluator parameters) of one rule of the rule group. */
+function thresholdOf(resources: readonly Registered[], uid: string): unknown {
+  const rule = rules(resources).find((r) => r.uid === uid);
+  const b = rule?.datas.find((d) => d.refId === "B");
+  if (b === undefined) throw new Error(`no threshold expression in rule ${uid}`);
+  const model = JSON.parse(b.model) as { conditions: { evaluator: { params: unknown } }[] };
+  return model.conditions[0]?.evaluator.params;
+}
+
+describe("blast radius of a code edit (prod)", () => {
+  it("a panel's title updates only the dashboard, in place", async () => {
+    const { plan: p, before, after, restored } = await codeEdit(panelEdit);
+    // The edit took: the new title is in the edited run's model and in no other.
+    expect(panelTitles(before)).toContain("Total requests per second");
+    expect(panelTitles(before)).not.toContain(EDITED_TITLE);
+    expect(panelTitles(after)).toContain(EDITED_TITLE);
+    expect(panelTitles(after)).not.toContain("Total requests per second");
+    expect(p).toEqual({ "grafana-content-dashboard": "update" });
+    // The swapped module does not outlive its run.
+    expect(panelTitles(restored)).not.toContain(EDITED_TITLE);
+    expect(plan(before, restored)).toEqual({});
+  });
+
+  it("an alert threshold updates only the rule group, in place", async () => {
+    const { plan: p, before, after, restored } = await codeEdit(thresholdEdit);
+    expect(thresholdOf(before, LATENCY_ALERT)).toEqual([2]);
+    expect(thresholdOf(after, LATENCY_ALERT)).toEqual([3]);
+    // Only that rule changed.
+    const others = (rs: readonly Registered[]) =>
+      stable(rules(rs).filter((r) => r.uid !== LATENCY_ALERT));
+    expect(others(after)).toBe(others(before));
+    expect(p).toEqual({ "grafana-content-alerts": "update" });
+    expect(thresholdOf(restored, LATENCY_ALERT)).toEqual([2]);
+    expect(plan(before, restored)).toEqual({});
   });
 });

@@ -83,6 +83,16 @@ export interface ProgramAttempt {
   readonly failure: unknown;
 }
 
+/** Options of one run. */
+export interface RunOptions {
+  /**
+   * Program modules swapped for this run only, by path relative to the repository root (such as
+   * `components/grafana/panels`): the factory gets the real module and returns what the program
+   * imports instead, so a test can stand for a code edit. Later runs load the real modules again.
+   */
+  readonly modules?: Readonly<Record<string, (actual: never) => unknown>>;
+}
+
 interface Loaded extends ProgramAttempt {
   readonly pulumi: typeof pulumiType;
   readonly program: Record<string, unknown>;
@@ -96,8 +106,9 @@ export async function runProgram(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[] = [],
+  options: RunOptions = {},
 ): Promise<ProgramRun> {
-  const { resources, failure, pulumi, program } = await load(stack, config, secretKeys);
+  const { resources, failure, pulumi, program } = await load(stack, config, secretKeys, options);
   if (failure instanceof Error) throw failure;
   if (failure !== undefined) throw new Error(JSON.stringify(failure));
   const outputs = (await resolve(pulumi, program)) as Record<string, unknown>;
@@ -113,8 +124,9 @@ export async function attemptProgram(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[] = [],
+  options: RunOptions = {},
 ): Promise<ProgramAttempt> {
-  const { resources, failure } = await load(stack, config, secretKeys);
+  const { resources, failure } = await load(stack, config, secretKeys, options);
   return { resources, failure };
 }
 
@@ -122,6 +134,7 @@ async function load(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[],
+  options: RunOptions,
 ): Promise<Loaded> {
   const resources: Registered[] = [];
   const full = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
@@ -175,10 +188,19 @@ async function load(
       ({ waitForRPCs } = jest.requireActual<{ waitForRPCs: () => Promise<void> }>(
         "@pulumi/pulumi/runtime/settings",
       ));
+      // Swapped modules: registered before index.ts loads, withdrawn once it has loaded, so the
+      // next run (and any other require) gets the real module.
+      const swapped = Object.entries(options.modules ?? {}).map(([relative, factory]) => {
+        const file = require.resolve(path.join(ROOT, relative));
+        jest.doMock(file, () => factory(jest.requireActual<never>(file)));
+        return file;
+      });
       try {
         program = jest.requireActual<Record<string, unknown>>("../../index");
       } catch (e) {
         failure = e;
+      } finally {
+        for (const file of swapped) jest.dontMock(file);
       }
       done();
     });
