@@ -1,8 +1,14 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildModel, DEFAULT_SCALE, type Scale, writeHistory } from "./model";
+import {
+  buildModel,
+  DEFAULT_SCALE,
+  type HistoryFile,
+  type HistoryStats,
+  type Scale,
+  writeHistory,
+} from "./model";
 import {
   backfill,
   instantQuery,
@@ -11,6 +17,7 @@ import {
   type RunningPrometheus,
 } from "./prometheus";
 import { benchQueries, type BenchQuery } from "./queries";
+import { measureRegistration } from "./registration/measure";
 
 /**
  * `npm run bench [-- --endpoints=100 --repeats=5 ...]`: the overview dashboard's query cost on
@@ -117,20 +124,65 @@ async function checkEquivalence(
   }
 }
 
-/** Wall time of a fresh `node -r ts-node/register/transpile-only <script>`, and what it printed. */
-function registration(script: string): { wallMs: number; resources: number } {
-  const t0 = performance.now();
-  const run = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "registration", script)],
-    { encoding: "utf8", timeout: 120_000, cwd: path.join(__dirname, "..", "..") },
-  );
-  const wallMs = performance.now() - t0;
-  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stdout}${run.stderr}`);
-  const { resources } = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as {
-    resources: number;
+/**
+ * Writes the history one block range at a time and backfills each file as soon as it is written,
+ * at most one promtool per CPU, then moves the blocks into `data`. Each file is removed once
+ * backfilled, so at most a few block ranges of OpenMetrics are on disk at once.
+ */
+async function loadHistory(
+  dir: string,
+  data: string,
+  model: ReturnType<typeof buildModel>,
+  end: number,
+): Promise<{ stats: HistoryStats; writeMs: number; backfillMs: number[]; concurrency: number }> {
+  const concurrency = Math.max(1, os.cpus().length);
+  const queue: HistoryFile[] = [];
+  const running = new Set<Promise<void>>();
+  const backfillMs: number[] = [];
+  const failures: unknown[] = [];
+  const blocks = path.join(dir, "blocks");
+  let wake: (() => void) | undefined;
+  const startNext = (): void => {
+    while (running.size < concurrency && queue.length > 0) {
+      const next = queue.shift();
+      if (next === undefined) break;
+      const out = `${blocks}-${path.basename(next.file, ".om")}`;
+      const job: Promise<void> = backfill(next.file, out)
+        .then((ms) => {
+          backfillMs.push(ms);
+        })
+        .catch((e: unknown) => {
+          failures.push(e);
+        })
+        .finally(() => {
+          fs.rmSync(next.file, { force: true });
+          running.delete(job);
+          startNext();
+          wake?.();
+        });
+      running.add(job);
+    }
   };
-  return { wallMs, resources };
+  const t0 = performance.now();
+  const stats = await writeHistory(dir, model, end, (file) => {
+    queue.push(file);
+    startNext();
+  });
+  const writeMs = performance.now() - t0;
+  while (running.size > 0 || queue.length > 0) {
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+  if (failures.length > 0) throw failures[0];
+  // Each promtool wrote its blocks (ULID directories with a meta.json) into its own directory.
+  fs.mkdirSync(data, { recursive: true });
+  for (const out of fs.readdirSync(dir).filter((d) => d.startsWith("blocks-"))) {
+    for (const block of fs.readdirSync(path.join(dir, out))) {
+      if (fs.existsSync(path.join(dir, out, block, "meta.json"))) {
+        fs.renameSync(path.join(dir, out, block), path.join(data, block));
+      }
+    }
+  }
+  return { stats, writeMs, backfillMs, concurrency };
 }
 
 async function main(): Promise<void> {
@@ -140,26 +192,6 @@ async function main(): Promise<void> {
     `machine: ${String(os.cpus().length)} CPUs (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
   );
   console.log(`scale: ${JSON.stringify(opts)}`);
-
-  // Registration first, on a quiet machine.
-  const reg = { program: [] as number[], floor: [] as number[] };
-  let resources = 0;
-  for (let i = 0; i < opts.registrationRepeats; i++) {
-    const p = registration("program.ts");
-    resources = p.resources;
-    reg.program.push(p.wallMs);
-    reg.floor.push(registration("floor.ts").wallMs);
-  }
-  const program = spread(reg.program);
-  const floor = spread(reg.floor);
-  console.log(
-    `\nregistration under mocks (fresh process each, ${String(opts.registrationRepeats)} runs):`,
-  );
-  console.log(`  program (${String(resources)} resources): ${showSpread(program)}`);
-  console.log(`  floor (SDK imports only):  ${showSpread(floor)}`);
-  console.log(
-    `  ratio program / floor:     ${(program.median / floor.median).toFixed(2)}x (target <= 1.5x)`,
-  );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "timemanager-bench-"));
   let prom: RunningPrometheus | undefined;
@@ -173,22 +205,36 @@ async function main(): Promise<void> {
     });
   });
   try {
+    // Registration first, on a quiet machine.
+    const registrations = measureRegistration(dir, opts.registrationRepeats);
+    console.log(
+      `\nregistration under mocks (fresh process each, ${String(opts.registrationRepeats)} runs per side):`,
+    );
+    for (const r of registrations) {
+      const program = spread(r.program.wallMs);
+      const floor = spread(r.floor.wallMs);
+      console.log(`  ${r.mode}:`);
+      console.log(`    program (${String(r.program.resources)} resources): ${showSpread(program)}`);
+      console.log(
+        `    floor (the program's ${String(r.modules)} node_modules files, no program): ${showSpread(floor)}`,
+      );
+      console.log(
+        `    ratio program / floor: ${(program.median / floor.median).toFixed(2)}x${r.mode === "compiled" ? " (target <= 1.5x)" : " (includes transpiling the program, for information)"}`,
+      );
+    }
+
     const model = buildModel(opts);
     const end = Math.floor(Date.now() / 1000 / opts.interval) * opts.interval - opts.interval;
-    const history = path.join(dir, "history.om");
-    let t0 = performance.now();
-    const stats = await writeHistory(history, model, end);
-    console.log(
-      `\nhistory: ${String(stats.rawSeries)} raw + ${String(stats.recordedSeries)} recorded series, ${String(stats.samples)} samples, ${(stats.bytes / 2 ** 20).toFixed(0)} MiB, written in ${seconds(performance.now() - t0)}`,
-    );
-    t0 = performance.now();
     const data = path.join(dir, "data");
-    backfill(history, data);
-    const backfillMs = performance.now() - t0;
+    const t0 = performance.now();
+    const load = await loadHistory(dir, data, model, end);
+    const stats = load.stats;
     console.log(
-      `backfill (promtool tsdb create-blocks-from openmetrics): ${seconds(backfillMs)}, ${String(Math.round(stats.samples / (backfillMs / 1000)))} samples/s`,
+      `\nhistory: ${String(stats.rawSeries)} raw + ${String(stats.recordedSeries)} recorded series, ${String(stats.samples)} samples, ${(stats.bytes / 2 ** 20).toFixed(0)} MiB of OpenMetrics in ${String(stats.files)} files (one per 2 h block)`,
     );
-    fs.rmSync(history);
+    console.log(
+      `written in ${seconds(load.writeMs)}; backfilled (promtool tsdb create-blocks-from openmetrics, ${String(load.concurrency)} at a time, as each file is written) in ${seconds(load.backfillMs.reduce((a, b) => a + b, 0))} of promtool time; both together ${seconds(performance.now() - t0)}, ${String(Math.round(stats.samples / ((performance.now() - t0) / 1000)))} samples/s`,
+    );
 
     prom = await startPrometheus(dir, data);
     const count = await instantQuery(prom.url, 'count({__name__=~".+"})', end);

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { JOBS } from "../../components/names";
 import { RECORDED } from "../../components/prometheus/rules";
 
@@ -282,61 +283,96 @@ export interface HistoryStats {
   readonly recordedSeries: number;
   readonly samples: number;
   readonly bytes: number;
+  readonly files: number;
+}
+
+/** One written file of the history: every series, over one block's time range. */
+export interface HistoryFile {
+  readonly file: string;
+  readonly samples: number;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** promtool's default block: the backfill makes one block per aligned 2 h range. */
+const BLOCK_SECONDS = 2 * 3600;
 
 /**
- * Streams the history as OpenMetrics, one series at a time, every `interval` seconds from
- * `endSeconds - hours` to `endSeconds`. Recorded series start one interval later: a rate needs
- * two samples. No TYPE lines: the blocks keep no types.
+ * Streams the history as OpenMetrics, every `interval` seconds from `endSeconds - hours` to
+ * `endSeconds`, into one file per aligned 2 h block range (`history-<n>.om` in `dir`), and calls
+ * `written` with each file as soon as it is complete, so that it can be backfilled while the next
+ * one is written. promtool re-reads its whole input once per block it writes, so one block's
+ * range per file also makes the backfill read each sample twice instead of once per block.
+ * Recorded series start one interval later: a rate needs two samples. No TYPE lines: the blocks
+ * keep no types.
  */
 export async function writeHistory(
-  file: string,
+  dir: string,
   model: Model,
   endSeconds: number,
+  written: (file: HistoryFile) => void,
 ): Promise<HistoryStats> {
   const { interval, hours } = model.scale;
   const steps = Math.floor((hours * 3600) / interval);
   const start = endSeconds - steps * interval;
   const raw = rawSeries(model);
   const recorded = recordedSeries(model);
-  const out = fs.createWriteStream(file);
-  let chunk = "";
-  let samples = 0;
-  const flush = async (): Promise<void> => {
-    if (!out.write(chunk))
-      await new Promise<void>((resolve) =>
-        out.once("drain", () => {
-          resolve();
-        }),
-      );
-    chunk = "";
-  };
-  for (const [series, first] of [
-    [raw, 0],
-    [recorded, 1],
-  ] as const) {
-    for (const s of series) {
-      const prefix = `${s.name}${labelText(s.labels)} `;
-      for (let n = first; n <= steps; n++) {
-        const value = s.counter ? s.perInterval * n : s.perInterval;
-        chunk += `${prefix}${String(value)} ${String(start + n * interval)}\n`;
-        samples++;
-      }
-      if (chunk.length > CHUNK_BYTES) await flush();
+  const at = (n: number): number => start + n * interval;
+  // The sample indexes of each block range, in time order.
+  const ranges: { first: number; last: number }[] = [];
+  for (let n = 0; n <= steps; n++) {
+    const block = Math.floor(at(n) / BLOCK_SECONDS);
+    const current = ranges.at(-1);
+    if (current !== undefined && Math.floor(at(current.first) / BLOCK_SECONDS) === block) {
+      current.last = n;
+    } else {
+      ranges.push({ first: n, last: n });
     }
   }
-  chunk += "# EOF\n";
-  await flush();
-  await new Promise<void>((resolve, reject) => {
-    out.once("error", reject);
-    out.end(resolve);
-  });
+  let samples = 0;
+  let bytes = 0;
+  for (const [index, range] of ranges.entries()) {
+    const file = path.join(dir, `history-${String(index)}.om`);
+    const out = fs.createWriteStream(file);
+    let chunk = "";
+    let fileSamples = 0;
+    const flush = async (): Promise<void> => {
+      if (!out.write(chunk))
+        await new Promise<void>((resolve) =>
+          out.once("drain", () => {
+            resolve();
+          }),
+        );
+      chunk = "";
+    };
+    for (const [series, from] of [
+      [raw, 0],
+      [recorded, 1],
+    ] as const) {
+      for (const s of series) {
+        const prefix = `${s.name}${labelText(s.labels)} `;
+        for (let n = Math.max(from, range.first); n <= range.last; n++) {
+          const value = s.counter ? s.perInterval * n : s.perInterval;
+          chunk += `${prefix}${String(value)} ${String(at(n))}\n`;
+          fileSamples++;
+        }
+        if (chunk.length > CHUNK_BYTES) await flush();
+      }
+    }
+    chunk += "# EOF\n";
+    await flush();
+    await new Promise<void>((resolve, reject) => {
+      out.once("error", reject);
+      out.end(resolve);
+    });
+    samples += fileSamples;
+    bytes += fs.statSync(file).size;
+    written({ file, samples: fileSamples });
+  }
   return {
     rawSeries: raw.length,
     recordedSeries: recorded.length,
     samples,
-    bytes: fs.statSync(file).size,
+    bytes,
+    files: ranges.length,
   };
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -21,17 +21,34 @@ export function toolPath(tool: "prometheus" | "promtool"): string {
   return bin;
 }
 
-/** Backfills `history` into `data`; throws with promtool's output when it fails. */
-export function backfill(history: string, data: string): void {
-  const run = spawnSync(
-    toolPath("promtool"),
-    ["tsdb", "create-blocks-from", "openmetrics", history, data],
-    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (run.error) throw run.error;
-  if (run.status !== 0) throw new Error(`promtool failed:\n${run.stdout}${run.stderr}`);
+/**
+ * Backfills one OpenMetrics file into `out` with `promtool tsdb create-blocks-from openmetrics`;
+ * resolves with its wall time (ms), throws with promtool's output when it fails.
+ */
+export function backfill(history: string, out: string): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      toolPath("promtool"),
+      ["tsdb", "create-blocks-from", "openmetrics", history, out],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) {
+        resolve(performance.now() - t0);
+      } else {
+        reject(new Error(`promtool failed (${String(code ?? signal)}):\n${output}`));
+      }
+    });
+  });
 }
-
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {

@@ -12,7 +12,8 @@ import { parse } from "yaml";
 
 const PROJECT = "timemanager-monitoring";
 const STACK = "dev";
-const ROOT = path.join(__dirname, "..", "..", "..");
+/** The project, wherever the runner was compiled to. */
+const ROOT = process.env.BENCH_PROJECT_ROOT ?? path.join(__dirname, "..", "..", "..");
 
 let registered = 0;
 
@@ -50,4 +51,17 @@ pulumi.runtime.setAllConfig(
 export async function report(): Promise<void> {
   await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   process.stdout.write(`${JSON.stringify({ resources: registered, ms: performance.now() })}\n`);
+}
+
+/**
+ * With BENCH_MODULES_OUT set, writes there every file under node_modules this process loaded,
+ * in load order: the floor loads exactly these.
+ */
+export function recordModules(): void {
+  const out = process.env.BENCH_MODULES_OUT;
+  if (out === undefined) return;
+  const files = Object.keys(require.cache).filter((f) =>
+    f.includes(`${path.sep}node_modules${path.sep}`),
+  );
+  fs.writeFileSync(out, JSON.stringify(files));
 }

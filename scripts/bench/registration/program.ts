@@ -1,5 +1,5 @@
 // The mocks must be set before the program loads: this import comes first.
-import { report } from "./mocks";
+import { recordModules, report } from "./mocks";
 import "../../../index";
 
-void report();
+void report().then(recordModules);
