@@ -71,6 +71,7 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
   const prefix = `${project}:`;
   const problems: string[] = [];
   const given: Partial<Record<Key, unknown>> = {};
+  const failed = new Set<Key>();
   for (const [fullKey, value] of Object.entries(raw)) {
     if (!fullKey.startsWith(prefix)) continue; // provider settings such as docker:host
     const key = fullKey.slice(prefix.length);
@@ -89,10 +90,14 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
     const k = key as Key;
     const parsed = KEYS[k].schema.safeParse(coerce(KEYS[k].type, value));
     if (parsed.success) given[k] = parsed.data;
-    else problems.push(problem(project, k, shown(k, coerce(KEYS[k].type, value)), KEYS[k].allowed));
+    else {
+      failed.add(k);
+      problems.push(problem(project, k, shown(k, coerce(KEYS[k].type, value)), KEYS[k].allowed));
+    }
   }
-  if (problems.length > 0) throw new SettingsError(problems);
 
+  // A key that failed stands at its default below, so that the cross-key rules still run (one
+  // error lists everything); a rule that reads a failed key is skipped, its verdict unknown.
   const environment = (given.environment ?? KEYS.environment.default) as Environment;
   const values = { ...ENVIRONMENT_DEFAULTS[environment] } as Record<string, unknown>;
   for (const k of KEY_NAMES) {
@@ -102,14 +107,26 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
   values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
   const complete = values as Values;
 
-  problems.push(...crossChecks(complete, new Set(Object.keys(given) as Key[]), project));
+  const crossProblems = crossChecks(complete, new Set(Object.keys(given) as Key[]), project);
+  problems.push(
+    ...crossProblems.filter((p) => !p.keys.some((k) => failed.has(k))).map((p) => p.message),
+  );
   if (problems.length > 0) throw new SettingsError(problems);
   return complete;
 }
 
+/** A broken cross-key rule: its message, and every key the rule reads. */
+interface CrossProblem {
+  readonly keys: readonly Key[];
+  readonly message: string;
+}
+
 /** Rules that span keys, or depend on the environment. */
-function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): string[] {
-  const problems: string[] = [];
+function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const add = (keys: readonly Key[], key: Key, got: string, allowed: string): void => {
+    problems.push({ keys, message: problem(project, key, got, allowed) });
+  };
   const owner = new Map<number, Key>();
   for (const k of HOST_PORT_KEYS) {
     const other = owner.get(v[k]);
@@ -119,45 +136,42 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): strin
     }
     // Name the key the stack sets, not the default it collides with.
     const [clash, holder] = given.has(other) && !given.has(k) ? [other, k] : [k, other];
-    problems.push(
-      problem(
-        project,
-        clash,
-        `${String(v[k])}, which ${holder} already uses`,
-        "a port no other key uses",
-      ),
+    add(
+      [clash, holder],
+      clash,
+      `${String(v[k])}, which ${holder} already uses`,
+      "a port no other key uses",
     );
   }
   if (v.environment !== "dev") {
     const password = v.grafanaAdminPassword as string | undefined;
     const rule = `a secret of at least ${String(PROD_PASSWORD_MIN_LENGTH)} characters other than the seed's dev default, set with \`pulumi config set --secret grafanaAdminPassword\``;
-    if (password === undefined)
-      problems.push(problem(project, "grafanaAdminPassword", "nothing", rule));
+    const keys = ["environment", "grafanaAdminPassword"] as const;
+    if (password === undefined) add(keys, "grafanaAdminPassword", "nothing", rule);
     else if (password === SEED_DEV_PASSWORD)
-      problems.push(problem(project, "grafanaAdminPassword", "the seed's dev default", rule));
+      add(keys, "grafanaAdminPassword", "the seed's dev default", rule);
     else if (password.length < PROD_PASSWORD_MIN_LENGTH)
       // The length is not shown: it tells a reader of CI logs how short the password is.
-      problems.push(
-        problem(
-          project,
-          "grafanaAdminPassword",
-          `a secret shorter than ${String(PROD_PASSWORD_MIN_LENGTH)} characters`,
-          rule,
-        ),
+      add(
+        keys,
+        "grafanaAdminPassword",
+        `a secret shorter than ${String(PROD_PASSWORD_MIN_LENGTH)} characters`,
+        rule,
       );
   }
   if (v.alertContact === "webhook" && !given.has("alertWebhookUrl"))
-    problems.push(
-      problem(
-        project,
-        "alertWebhookUrl",
-        "nothing",
-        'a webhook URL when alertContact is "webhook"',
-      ),
+    add(
+      ["alertContact", "alertWebhookUrl"],
+      "alertWebhookUrl",
+      "nothing",
+      'a webhook URL when alertContact is "webhook"',
     );
   if (v.alertContact === "email" && v.alertEmails.length === 0)
-    problems.push(
-      problem(project, "alertEmails", "[]", 'at least one address when alertContact is "email"'),
+    add(
+      ["alertContact", "alertEmails"],
+      "alertEmails",
+      "[]",
+      'at least one address when alertContact is "email"',
     );
   return problems;
 }

@@ -424,6 +424,35 @@ describe("parseValues rejects", () => {
     );
   });
 
+  it("lists a bad key and a broken cross-key rule in the same error", () => {
+    // Given a bad port and, in prod, no admin password
+    const settings = { environment: "prod", lokiPort: "99999" };
+
+    // When they are parsed
+    const error = rejection(settings);
+
+    // Then one error names both: the user fixes them in one round
+    expect(error.message).toBe(
+      invalid(
+        `${P}:lokiPort: got 99999; allowed: an integer from 1 to 65535`,
+        `${P}:grafanaAdminPassword: got nothing; allowed: ${PASSWORD_RULE}`,
+      ),
+    );
+  });
+
+  it("skips a cross-key rule that reads a key which failed", () => {
+    // Given a port the schema refuses and another key set to that port's default
+    const settings = { grafanaPort: "http", prometheusPort: "3001" };
+
+    // When they are parsed
+    const error = rejection(settings);
+
+    // Then only the bad key is reported: the clash with its default would be a guess
+    expect(error.message).toBe(
+      invalid(`${P}:grafanaPort: got "http"; allowed: an integer from 1 to 65535`),
+    );
+  });
+
   test.each<{ case: string; settings: Record<string, string>; secret: string }>([
     {
       case: "a webhook URL the schema refuses",
