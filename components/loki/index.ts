@@ -48,8 +48,8 @@ export class Loki extends pulumi.ComponentResource {
         // into the empty volume on first mount (cmd/loki/Dockerfile).
         volumes: [{ volume: data, path: PATHS.lokiData }],
         command: [`-config.file=${PATHS.lokiConfig}`],
-        // Distroless image: no shell or wget. `loki -health` GETs /ready (Loki 3.6.5+).
-        // /ready answers 503 for min_ready_duration (15 s) after start.
+        // Distroless image: no shell or wget. `loki -health` (cmd/loki/health.go, in the pinned
+        // 3.7 line) GETs /ready, which answers 503 for min_ready_duration (15 s) after start.
         healthcheck: { test: ["CMD", "/usr/bin/loki", "-health"], startPeriod: "30s" },
       },
       { parent: this },
