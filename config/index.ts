@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { type Environment, parseValues } from "./parse";
 import type { Values } from "./keys";
 
@@ -137,12 +138,25 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
 }
 
 /**
+ * Whether a config value was set as a secret: the list of secret keys the CLI hands the program
+ * (PULUMI_CONFIG_SECRET_KEYS), read the way the SDK's own Config.get reads it to warn about a
+ * secret read in plaintext. The SDK marks the function internal, so it is looked up, not typed.
+ */
+function isConfigSecret(fullKey: string): boolean {
+  const lookup = (runtimeConfig as { isConfigSecret?: unknown }).isConfigSecret;
+  if (typeof lookup !== "function") {
+    throw new Error("@pulumi/pulumi no longer exports runtime/config isConfigSecret");
+  }
+  return (lookup as (key: string) => boolean)(fullKey);
+}
+
+/**
  * Reads this stack's configuration once, validates every key and returns the settings.
  * The only place in the program that reads Pulumi config.
  * @throws SettingsError before any resource is registered when a value is invalid.
  */
 export function loadSettings(): Settings {
   const project = pulumi.getProject();
-  const values = parseValues(pulumi.runtime.allConfig(), project);
+  const values = parseValues(pulumi.runtime.allConfig(), project, isConfigSecret);
   return toSettings(values, project, pulumi.getStack());
 }

@@ -3,8 +3,10 @@ import { z } from "zod";
 
 /**
  * Every stack setting this program reads: its Pulumi type, its schema, its default and what is
- * allowed, in words. `Pulumi.yaml` declares the same keys (a test keeps the two identical), so a
- * user sees every setting in `pulumi config` without reading code.
+ * allowed, in words. `Pulumi.yaml` declares the keys with a static default (a test keeps the two
+ * identical), so a user sees them in `pulumi config` without reading code. It cannot declare the
+ * others: the Pulumi CLI refuses to run a stack that lacks a value for a declared key with no
+ * default, and a declared secret's default would be plaintext. Those are listed in the README.
  */
 
 /** How a raw config string is turned into a value before the schema sees it. */
@@ -235,7 +237,7 @@ export const KEYS = {
   alertWebhookUrl: spec({
     type: "string",
     description: "Webhook receiving alerts when alertContact is webhook (set with --secret).",
-    allowed: "an http(s) URL, set as a secret",
+    allowed: "an http(s) URL",
     schema: httpUrl,
     secret: true,
   }),
@@ -250,6 +252,12 @@ export const KEYS = {
 
 export type Key = keyof typeof KEYS;
 export const KEY_NAMES = Object.keys(KEYS) as Key[];
+
+/** Whether Pulumi.yaml declares `key`: only a key with a static default and no secret can be. */
+export function declaredInProject(key: Key): boolean {
+  const s: KeySpec = KEYS[key];
+  return "default" in s && s.secret === undefined;
+}
 
 /** The parsed value of each key: what the schema returns once a value is present. */
 export type Values = { -readonly [K in Key]: z.output<(typeof KEYS)[K]["schema"]> };

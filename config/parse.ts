@@ -65,9 +65,16 @@ function problem(project: string, key: string, given: string, allowed: string): 
 
 /**
  * Validates `raw` (Pulumi's config map: `<project>:<key>` to string) for `project`.
+ * `isSecret(fullKey)` tells whether a value was set as a secret (`pulumi config set --secret`):
+ * a secret key set in plaintext is refused, since its value would sit unencrypted in the stack
+ * file. (Pulumi.yaml cannot declare these keys `secret: true`, see config/keys.ts.)
  * @throws SettingsError naming every bad key, the value given and what is allowed.
  */
-export function parseValues(raw: Readonly<Record<string, string>>, project: string): Values {
+export function parseValues(
+  raw: Readonly<Record<string, string>>,
+  project: string,
+  isSecret: (fullKey: string) => boolean,
+): Values {
   const prefix = `${project}:`;
   const problems: string[] = [];
   const given: Partial<Record<Key, unknown>> = {};
@@ -82,12 +89,24 @@ export function parseValues(raw: Readonly<Record<string, string>>, project: stri
           project,
           key,
           "a key this program does not read",
-          "one of the keys declared in Pulumi.yaml",
+          "one of the settings in the README (config/keys.ts)",
         ),
       );
       continue;
     }
     const k = key as Key;
+    if ("secret" in KEYS[k] && !isSecret(fullKey)) {
+      failed.add(k);
+      problems.push(
+        problem(
+          project,
+          k,
+          "a plaintext value",
+          `${KEYS[k].allowed}, set with \`pulumi config set --secret ${k}\``,
+        ),
+      );
+      continue;
+    }
     const parsed = KEYS[k].schema.safeParse(coerce(KEYS[k].type, value));
     if (parsed.success) given[k] = parsed.data;
     else {

@@ -5,20 +5,22 @@
  * Tests fail when either drifts from the key table; this regenerates them.
  */
 import { stringify } from "yaml";
-import { KEYS } from "../config/keys";
+import { declaredInProject, type Key, KEYS } from "../config/keys";
 
 function pulumiYaml(): string {
   const config = Object.fromEntries(
-    Object.entries(KEYS).map(([key, spec]) => [
-      key,
-      {
-        type: spec.type,
-        description: spec.description,
-        ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-        ...("secret" in spec ? { secret: true } : {}),
-        ...("default" in spec ? { default: spec.default } : {}),
-      },
-    ]),
+    (Object.entries(KEYS) as [Key, (typeof KEYS)[Key]][])
+      .filter(([key]) => declaredInProject(key))
+      .map(([key, spec]) => [
+        key,
+        {
+          type: spec.type,
+          description: spec.description,
+          ...(spec.type === "array" ? { items: { type: "string" } } : {}),
+          ...("secret" in spec ? { secret: true } : {}),
+          ...("default" in spec ? { default: spec.default } : {}),
+        },
+      ]),
   );
   return stringify({ config }, { lineWidth: 0 });
 }

@@ -11,11 +11,7 @@ const PASSWORD_RULE =
   "a secret of at least 12 characters other than the seed's dev default, set with `pulumi config set --secret grafanaAdminPassword`";
 
 /** What a refused run amounts to: the error's name and message, and what it registered. */
-async function refusal(
-  stack: string,
-  config: Record<string, string>,
-  secretKeys: readonly string[] = [],
-) {
+async function refusal(stack: string, config: Record<string, string>, secretKeys?: string[]) {
   const { failure, resources } = await attemptProgram(stack, config, secretKeys);
   // Compared by name and message: the program's SettingsError comes from an isolated module
   // registry, so `instanceof` against this file's import would be false.
@@ -59,7 +55,7 @@ describe("a stack with a bad setting", () => {
     {
       case: "an unknown key",
       config: { colour: "blue" },
-      problem: `${P}:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml`,
+      problem: `${P}:colour: got a key this program does not read; allowed: one of the settings in the README (config/keys.ts)`,
     },
   ])("is refused with a SettingsError before any resource: $case", async ({ config, problem }) => {
     // Given a dev stack with one bad setting (config)
@@ -73,6 +69,23 @@ describe("a stack with a bad setting", () => {
 });
 
 describe("the prod stack", () => {
+  it("refuses a password set in plaintext before any resource", async () => {
+    // Given Pulumi.prod.yaml and a valid password set without --secret
+    const config = { ...stackFileConfig("prod"), grafanaAdminPassword: PROD_PASSWORD };
+
+    // When the program runs
+    const run = await refusal("prod", config, []);
+
+    // Then it fails naming the key and how to set it, and registered nothing
+    expect(run).toEqual({
+      name: "SettingsError",
+      message: invalid(
+        `${PROJECT}:grafanaAdminPassword: got a plaintext value; allowed: a non-empty secret, set with \`pulumi config set --secret grafanaAdminPassword\``,
+      ),
+      resources: [],
+    });
+  });
+
   it("refuses the seed's password, given as a secret, before any resource", async () => {
     // Given Pulumi.prod.yaml and the seed's password set with --secret
     const config = { ...stackFileConfig("prod"), grafanaAdminPassword: "admin" };

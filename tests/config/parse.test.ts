@@ -1,9 +1,16 @@
 import { parseValues, SettingsError } from "../../config/parse";
-import { configMap, DEV_VALUES, invalid, PROD_PASSWORD, PROJECT } from "./values";
+import {
+  configMap,
+  DEV_VALUES,
+  invalid,
+  PROD_PASSWORD,
+  PROJECT,
+  SECRETS_SET_AS_SECRETS,
+} from "./values";
 
 /** Parses `settings` (keys without the project prefix) as Pulumi would hand them over. */
 function parse(settings: Record<string, string>) {
-  return parseValues(configMap(settings), PROJECT);
+  return parseValues(configMap(settings), PROJECT, SECRETS_SET_AS_SECRETS);
 }
 
 /** The SettingsError that parsing `settings` throws. */
@@ -107,7 +114,7 @@ describe("parseValues defaults", () => {
     const raw = { "docker:host": "unix:///var/run/docker.sock" };
 
     // When it is parsed
-    const values = parseValues(raw, PROJECT);
+    const values = parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS);
 
     // Then it has no effect
     expect(values).toEqual(DEV_VALUES);
@@ -306,7 +313,7 @@ describe("parseValues rejects", () => {
     {
       case: "an unknown key",
       settings: { colour: "blue" },
-      problem: `${P}:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml`,
+      problem: `${P}:colour: got a key this program does not read; allowed: one of the settings in the README (config/keys.ts)`,
     },
     {
       case: "an upper-case name prefix",
@@ -366,7 +373,7 @@ describe("parseValues rejects", () => {
     {
       case: "an ftp webhook URL",
       settings: { alertContact: "webhook", alertWebhookUrl: "ftp://hooks.example.org/x" },
-      problem: `${P}:alertWebhookUrl: got a secret value; allowed: an http(s) URL, set as a secret`,
+      problem: `${P}:alertWebhookUrl: got a secret value; allowed: an http(s) URL`,
     },
     {
       case: "an email contact without alertEmails",
@@ -420,7 +427,35 @@ describe("parseValues rejects", () => {
       "Invalid stack configuration:\n" +
         "  - timemanager-monitoring:grafanaPort: got 0; allowed: an integer from 1 to 65535\n" +
         '  - timemanager-monitoring:logShipper: got "fluentd"; allowed: "promtail" or "alloy"\n' +
-        "  - timemanager-monitoring:colour: got a key this program does not read; allowed: one of the keys declared in Pulumi.yaml",
+        "  - timemanager-monitoring:colour: got a key this program does not read; allowed: one of the settings in the README (config/keys.ts)",
+    );
+  });
+
+  test.each([
+    ["grafanaAdminPassword", "correct-horse-battery", "a non-empty secret"],
+    ["alertWebhookUrl", "https://hooks.example.org/t0ken", "an http(s) URL"],
+  ])("refuses %s set in plaintext, without echoing it", (key, value, allowed) => {
+    // Given a secret key set without --secret
+    const raw = configMap({
+      alertContact: "webhook",
+      alertWebhookUrl: "https://x.example",
+      [key]: value,
+    });
+    const plaintext = (fullKey: string): boolean => fullKey !== `${P}:${key}`;
+
+    // When it is parsed
+    let message = "";
+    try {
+      parseValues(raw, PROJECT, plaintext);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+
+    // Then the error says how to set it, and nothing else: the value is not in it
+    expect(message).toBe(
+      invalid(
+        `${P}:${key}: got a plaintext value; allowed: ${allowed}, set with \`pulumi config set --secret ${key}\``,
+      ),
     );
   });
 

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
-import { type Key, KEY_NAMES, KEYS } from "../../config/keys";
+import { declaredInProject, type Key, KEY_NAMES, KEYS } from "../../config/keys";
 import { parseValues } from "../../config/parse";
 import { stackFileConfig } from "../helpers/program";
-import { configMap, PROD_PASSWORD, PROJECT } from "./values";
+import { configMap, PROD_PASSWORD, PROJECT, SECRETS_SET_AS_SECRETS } from "./values";
 
 interface Declaration {
   type?: string;
@@ -15,7 +15,8 @@ interface Declaration {
   items?: unknown;
 }
 
-const project = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as {
+const projectText = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8");
+const project = parse(projectText) as {
   name?: unknown;
   runtime?: unknown;
   config?: Record<string, Declaration>;
@@ -53,27 +54,59 @@ describe("Pulumi.yaml", () => {
     });
   });
 
-  it("declares exactly the keys config/keys.ts reads", () => {
+  it("declares exactly the keys of config/keys.ts that have a static default and no secret", () => {
     // Given the declared config keys
     const keys = Object.keys(declared);
 
-    // When they are compared with the key table, order aside
+    // When they are compared with the key table's declarable keys, order aside
     const sorted = [...keys].sort();
 
     // Then they are the same keys
-    expect(sorted).toEqual([...KEY_NAMES].sort());
+    expect(sorted).toEqual(KEY_NAMES.filter(declaredInProject).sort());
   });
 
-  test.each(KEY_NAMES)("declares %s with its type, description, default and secrecy", (key) => {
-    // Given the key's declaration
-    const declaration = declared[key];
+  it("gives every declared key a default and declares no secret, so no stack must set them", () => {
+    // Given the declarations (the Pulumi CLI refuses a stack without a value for a declared key
+    // that has no default, and a declared secret's default would not be encrypted)
+    const entries = Object.entries(declared);
 
-    // When it is compared with the key's spec
-    const expected = expectedDeclaration(key);
+    // When those without a default, or secret, are picked
+    const required = entries.filter(([, d]) => !("default" in d) || d.secret === true);
 
-    // Then they agree on every field
-    expect(declaration).toEqual(expected);
+    // Then there are none
+    expect(required.map(([k]) => k)).toEqual([]);
   });
+
+  test.each(KEY_NAMES.filter((k) => !declaredInProject(k)))(
+    "names the undeclared key %s in Pulumi.yaml's comment and in the README's table",
+    (key) => {
+      // Given Pulumi.yaml's text and the README
+      const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+
+      // When the key is looked for
+      const inComment = projectText.split("\nconfig:")[0]?.includes(key) ?? false;
+
+      // Then both tell the user it exists
+      expect({ inComment, inReadme: readme.includes(`| \`${key}\``) }).toEqual({
+        inComment: true,
+        inReadme: true,
+      });
+    },
+  );
+
+  test.each(KEY_NAMES.filter(declaredInProject))(
+    "declares %s with its type, description and default",
+    (key) => {
+      // Given the key's declaration
+      const declaration = declared[key];
+
+      // When it is compared with the key's spec
+      const expected = expectedDeclaration(key);
+
+      // Then they agree on every field
+      expect(declaration).toEqual(expected);
+    },
+  );
 
   test.each(KEY_NAMES.filter((k) => k in declared && "default" in declared[k]))(
     "declares a default for %s that its own schema accepts",
@@ -98,10 +131,10 @@ describe("Pulumi.yaml", () => {
     );
 
     // When they are parsed
-    const values = parseValues(configMap(defaults), PROJECT);
+    const values = parseValues(configMap(defaults), PROJECT, SECRETS_SET_AS_SECRETS);
 
     // Then nothing changes from the built-in defaults
-    expect(values).toEqual(parseValues({}, PROJECT));
+    expect(values).toEqual(parseValues({}, PROJECT, SECRETS_SET_AS_SECRETS));
   });
 });
 
@@ -121,7 +154,10 @@ function stackConfig(stack: string): Record<string, string> {
 function matters(config: Record<string, string>, key: string): boolean {
   const without = Object.fromEntries(Object.entries(config).filter(([k]) => k !== key));
   try {
-    return !isDeepStrictEqual(parseValues(without, PROJECT), parseValues(config, PROJECT));
+    return !isDeepStrictEqual(
+      parseValues(without, PROJECT, SECRETS_SET_AS_SECRETS),
+      parseValues(config, PROJECT, SECRETS_SET_AS_SECRETS),
+    );
   } catch {
     return true;
   }

@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { toSettings } from "../../config";
 import { parseValues } from "../../config/parse";
-import { configMap, PROD_PASSWORD, PROJECT } from "./values";
+import { configMap, PROD_PASSWORD, PROJECT, SECRETS_SET_AS_SECRETS } from "./values";
 
 /** Settings for `settings` (keys without the project prefix), as the stack "test" gets them. */
 function settingsOf(settings: Record<string, string>) {
-  return toSettings(parseValues(configMap(settings), PROJECT), PROJECT, "test");
+  return toSettings(
+    parseValues(configMap(settings), PROJECT, SECRETS_SET_AS_SECRETS),
+    PROJECT,
+    "test",
+  );
 }
 
 /** An Output's secrecy and value. */

@@ -1,4 +1,4 @@
-import type { Values } from "../../config/keys";
+import { KEYS, type Values } from "../../config/keys";
 import { PROJECT } from "../helpers/program";
 
 export { PROJECT };
@@ -58,3 +58,7 @@ export function configMap(settings: Readonly<Record<string, string>>): Record<st
 export function invalid(...problems: string[]): string {
   return `Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`;
 }
+
+/** Pulumi's answer for a stack whose secret keys were set with `--secret`, as they must be. */
+export const SECRETS_SET_AS_SECRETS = (fullKey: string): boolean =>
+  Object.entries(KEYS).some(([k, spec]) => "secret" in spec && fullKey === `${PROJECT}:${k}`);

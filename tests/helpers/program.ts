@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumiType from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { type Key, KEYS } from "../../config/keys";
 
 export const PROJECT = "timemanager-monitoring";
 const ROOT = path.join(__dirname, "..", "..");
@@ -98,6 +99,14 @@ interface Loaded extends ProgramAttempt {
   readonly program: Record<string, unknown>;
 }
 
+/** The keys of `config` a user sets with `--secret`: the default secret keys of a run. */
+function setWithSecret(config: Record<string, string>): string[] {
+  return Object.keys(config).filter((k) => {
+    const key = k.startsWith(`${PROJECT}:`) ? k.slice(PROJECT.length + 1) : k;
+    return key in KEYS && "secret" in KEYS[key as Key];
+  });
+}
+
 /**
  * Runs index.ts under Pulumi mocks for `stack` with `config` (keys without the project prefix
  * are prefixed), and returns every resource it registered and its stack outputs.
@@ -105,7 +114,7 @@ interface Loaded extends ProgramAttempt {
 export async function runProgram(
   stack: string,
   config: Record<string, string>,
-  secretKeys: readonly string[] = [],
+  secretKeys: readonly string[] = setWithSecret(config),
   options: RunOptions = {},
 ): Promise<ProgramRun> {
   const { resources, failure, pulumi, program } = await load(stack, config, secretKeys, options);
@@ -123,7 +132,7 @@ export async function runProgram(
 export async function attemptProgram(
   stack: string,
   config: Record<string, string>,
-  secretKeys: readonly string[] = [],
+  secretKeys: readonly string[] = setWithSecret(config),
   options: RunOptions = {},
 ): Promise<ProgramAttempt> {
   const { resources, failure } = await load(stack, config, secretKeys, options);
