@@ -15,7 +15,7 @@ import { LOG_SHIPPER } from "./components/names";
 import { Networks } from "./components/networks";
 import { Prometheus } from "./components/prometheus";
 import { Promtail } from "./components/promtail";
-import { type StackContext, composeLabels, hostUrl } from "./components/shared/container";
+import { type StackContext, hostUrl } from "./components/shared/container";
 import { Tempo } from "./components/tempo";
 import { loadSettings } from "./config";
 
@@ -27,7 +27,7 @@ const networks = new Networks("networks", {
   monitoringNetworkName: `${settings.namePrefix}-monitoring`,
   appNetworkName: settings.appNetwork.name,
   createAppNetwork: settings.appNetwork.create,
-  labels: composeLabels(settings.composeProject, "monitoring"),
+  composeProject: settings.composeProject,
 });
 const context: StackContext = {
   namePrefix: settings.namePrefix,

@@ -79,6 +79,8 @@ export const BIND_ALL_LABEL = {
 export const COMPOSE_LABELS = {
   project: "com.docker.compose.project",
   service: "com.docker.compose.service",
+  /** A network's key in its compose file; compose refuses a network of its project without it. */
+  network: "com.docker.compose.network",
 } as const;
 
 /** Prometheus job names, used by the scrape config, the rules and the dashboard. */

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPOSE_LABELS } from "./names";
 
 export interface NetworksArgs {
   /** Name of the stack's own network, e.g. timemanager-monitoring. */
@@ -8,8 +9,25 @@ export interface NetworksArgs {
   readonly appNetworkName: string;
   /** Create the app network rather than join the app's. @default false */
   readonly createAppNetwork?: boolean;
-  /** Labels put on the networks this component creates. */
-  readonly labels: readonly { readonly label: string; readonly value: string }[];
+  /** The stack's compose project label, put on the monitoring network. */
+  readonly composeProject: string;
+}
+
+/**
+ * Labels of an app network this stack creates, so that the app's `docker compose up` later
+ * adopts it as its own default network: compose looks its `<project>_default` network up by name
+ * and fails unless `com.docker.compose.network` is "default" (docker/compose
+ * pkg/compose/create.go, resolveOrCreateNetwork). Any other name gets no compose labels; the
+ * app's compose file then declares the network `external: true`.
+ */
+export function appNetworkLabels(name: string): { label: string; value: string }[] {
+  const project = /^(.+)_default$/.exec(name)?.[1];
+  return project === undefined
+    ? []
+    : [
+        { label: COMPOSE_LABELS.project, value: project },
+        { label: COMPOSE_LABELS.network, value: "default" },
+      ];
 }
 
 /**
@@ -25,18 +43,24 @@ export class Networks extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworksArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Networks", name, {}, opts);
-    const labels = args.labels.map((l) => ({ ...l }));
-
     const monitoring = new docker.Network(
       `${name}-monitoring`,
-      { name: args.monitoringNetworkName, driver: "bridge", labels },
+      {
+        name: args.monitoringNetworkName,
+        driver: "bridge",
+        labels: [{ label: COMPOSE_LABELS.project, value: args.composeProject }],
+      },
       { parent: this },
     );
     this.monitoring = monitoring.name;
     this.app = args.createAppNetwork
       ? new docker.Network(
           `${name}-app`,
-          { name: args.appNetworkName, driver: "bridge", labels },
+          {
+            name: args.appNetworkName,
+            driver: "bridge",
+            labels: appNetworkLabels(args.appNetworkName),
+          },
           { parent: this },
         ).name
       : pulumi.output(args.appNetworkName);

@@ -95,10 +95,10 @@ export const KEYS = {
   composeProject: spec({
     type: "string",
     description:
-      "Value of the com.docker.compose.project label on the stack's containers, and so of compose_project in Loki.",
+      "Value of the com.docker.compose.project label on the stack's containers, and so of compose_project in Loki. Keep it apart from the app's compose project, whose `docker compose up --remove-orphans` would delete containers labelled with it.",
     allowed: "lowercase letters, digits, '_' and '-', starting with a letter or digit",
     schema: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
-    default: "time-manager",
+    default: "timemanager-monitoring",
   }),
   bindAddress: spec({
     type: "string",

@@ -178,6 +178,18 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
         rule,
       );
   }
+  // The app's compose project, when the app network has compose's default name.
+  const appProject = /^(.+)_default$/.exec(v.appNetwork)?.[1];
+  if (appProject === v.composeProject) {
+    const key =
+      given.has("appNetwork") && !given.has("composeProject") ? "appNetwork" : "composeProject";
+    add(
+      ["composeProject", "appNetwork"],
+      key,
+      `${JSON.stringify(v[key])}, which makes the stack's compose project the app's (${appProject})`,
+      "a compose project other than the app's: the app's `docker compose up --remove-orphans` would delete this stack's containers",
+    );
+  }
   if (v.alertContact === "webhook" && !given.has("alertWebhookUrl"))
     add(
       ["alertContact", "alertWebhookUrl"],

@@ -33,7 +33,7 @@ const NETWORK = "docker:index/network:Network";
 const IMAGE = "docker:index/remoteImage:RemoteImage";
 
 const labels = (service: string) => [
-  { label: "com.docker.compose.project", value: "time-manager" },
+  { label: "com.docker.compose.project", value: "timemanager-monitoring" },
   { label: "com.docker.compose.service", value: service },
 ];
 const monitoring = (alias: string) => ({ name: "timemanager-monitoring", aliases: [alias] });
@@ -268,7 +268,7 @@ describe.each([
     expect(only(result, NETWORK, "networks-monitoring").inputs).toEqual({
       name: "timemanager-monitoring",
       driver: "bridge",
-      labels: labels("monitoring"),
+      labels: [{ label: "com.docker.compose.project", value: "timemanager-monitoring" }],
     });
   });
 
@@ -358,15 +358,30 @@ describe("settings reach the containers", () => {
 
   test("createAppNetwork creates the app network instead of joining it", async () => {
     const run = await runProgram("dev", { createAppNetwork: "true", appNetwork: "tm_app" });
+    // A name compose would not derive: no compose labels (the app declares it external).
     expect(only(run, NETWORK, "networks-app").inputs).toEqual({
       name: "tm_app",
       driver: "bridge",
-      labels: labels("monitoring"),
+      labels: [],
     });
     expect(only(run, CONTAINER, "prometheus-container").inputs.networksAdvanced).toEqual([
       monitoring("prometheus"),
       { name: "tm_app", aliases: ["prometheus"] },
     ]);
+  });
+
+  test("a created <project>_default app network carries the labels compose adopts it by", async () => {
+    // compose refuses an existing <project>_default network whose com.docker.compose.network
+    // label is not "default"; with it, the app's `docker compose up` joins the network.
+    const run = await runProgram("dev", { createAppNetwork: "true" });
+    expect(only(run, NETWORK, "networks-app").inputs).toEqual({
+      name: "time-manager_default",
+      driver: "bridge",
+      labels: [
+        { label: "com.docker.compose.project", value: "time-manager" },
+        { label: "com.docker.compose.network", value: "default" },
+      ],
+    });
   });
 
   test("retention settings reach Prometheus's flags, Loki's and Tempo's configs", async () => {

@@ -459,6 +459,28 @@ describe("parseValues rejects", () => {
     );
   });
 
+  test.each<[Record<string, string>, string, string, string]>([
+    [{ composeProject: "time-manager" }, "composeProject", '"time-manager"', "time-manager"],
+    [
+      { appNetwork: "timemanager-monitoring_default" },
+      "appNetwork",
+      '"timemanager-monitoring_default"',
+      "timemanager-monitoring",
+    ],
+  ])("refuses the app's compose project as the stack's: %j", (settings, key, shownValue, app) => {
+    // Given a stack whose compose project is the app network's (<project>_default)
+
+    // When it is parsed
+    const error = rejection(settings);
+
+    // Then the key the stack set is named
+    expect(error.message).toBe(
+      invalid(
+        `${P}:${key}: got ${shownValue}, which makes the stack's compose project the app's (${app}); allowed: a compose project other than the app's: the app's \`docker compose up --remove-orphans\` would delete this stack's containers`,
+      ),
+    );
+  });
+
   it("lists a bad key and a broken cross-key rule in the same error", () => {
     // Given a bad port and, in prod, no admin password
     const settings = { environment: "prod", lokiPort: "99999" };

@@ -40,7 +40,7 @@ describe("toSettings", () => {
         stack: "test",
         environment: "dev",
         namePrefix: "timemanager",
-        composeProject: "time-manager",
+        composeProject: "timemanager-monitoring",
         bindAddress: "0.0.0.0",
         hostPorts: {
           grafana: 3001,

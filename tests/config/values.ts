@@ -7,7 +7,7 @@ export { PROJECT };
 export const DEV_VALUES: Omit<Values, "alertWebhookUrl"> = {
   environment: "dev",
   namePrefix: "timemanager",
-  composeProject: "time-manager",
+  composeProject: "timemanager-monitoring",
   bindAddress: "0.0.0.0",
   appNetwork: "time-manager_default",
   createAppNetwork: false,

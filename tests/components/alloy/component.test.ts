@@ -28,7 +28,7 @@ describe("logShipper: alloy", () => {
       logOpts: { "max-size": "10m", "max-file": "3" },
       securityOpts: ["no-new-privileges:true"],
       labels: [
-        { label: "com.docker.compose.project", value: "time-manager" },
+        { label: "com.docker.compose.project", value: "timemanager-monitoring" },
         { label: "com.docker.compose.service", value: "alloy" },
       ],
       networksAdvanced: [{ name: "timemanager-monitoring", aliases: ["alloy", "log-shipper"] }],
