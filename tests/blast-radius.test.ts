@@ -118,6 +118,34 @@ describe("blast radius of a settings edit (prod)", () => {
     expect(p).toEqual({ "loki-container-image": "replace", "loki-container": "replace" });
   });
 
+  it("a logShipper switch swaps the shippers, deleting nothing protected", async () => {
+    // Given prod on Promtail, then on Alloy
+    const before = (await runProgram("prod", prod)).resources;
+    const after = (await runProgram("prod", { ...prod, logShipper: "alloy" })).resources;
+
+    // When the plan is computed
+    const p = plan(before, after);
+
+    // Then only the shippers change, and Pulumi may delete what goes (a protected resource
+    // would stop `pulumi up`); the positions volume stays on the host
+    expect(p).toEqual({
+      "promtail-container": "delete",
+      "promtail-container-image": "delete",
+      "promtail-data": "delete",
+      "alloy-container": "create",
+      "alloy-container-image": "create",
+      "alloy-data": "create",
+    });
+    const deleted = before.filter((r) => p[r.name] === "delete");
+    expect(Object.fromEntries(deleted.map((r) => [r.name, [r.protect, r.retainOnDelete]]))).toEqual(
+      {
+        "promtail-container": [false, false],
+        "promtail-container-image": [false, false],
+        "promtail-data": [false, true],
+      },
+    );
+  });
+
   it("the Grafana password replaces the Grafana container and updates the Grafana provider", async () => {
     const { plan: p } = await edit("prod", prod, {
       grafanaAdminPassword: "another-long-passphrase",

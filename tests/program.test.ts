@@ -254,7 +254,7 @@ describe.each([
     },
   );
 
-  test.each(["prometheus", "loki", "promtail", "tempo", "grafana"])(
+  test.each(["prometheus", "loki", "tempo", "grafana"])(
     "the %s data volume is named like the seed's and protected only in prod",
     (service) => {
       const v = only(result, VOLUME, `${service}-data`);
@@ -263,6 +263,13 @@ describe.each([
       expect(v.retainOnDelete).toBe(protect);
     },
   );
+
+  test("Promtail's positions volume is kept in prod but not protected: a logShipper switch drops it", () => {
+    const v = only(result, VOLUME, "promtail-data");
+    expect(v.inputs).toEqual({ name: "timemanager_promtail_data", labels: labels("promtail") });
+    expect(v.protect).toBe(false);
+    expect(v.retainOnDelete).toBe(protect);
+  });
 
   test("the monitoring network is created and the app network only joined", () => {
     expect(only(result, NETWORK, "networks-monitoring").inputs).toEqual({

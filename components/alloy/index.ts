@@ -32,7 +32,7 @@ export class Alloy extends pulumi.ComponentResource {
     super("timemanager:monitoring:Alloy", name, {}, opts);
 
     // The storage path holds loki.source.docker's positions: a restart neither re-sends nor skips.
-    const data = dataVolume(`${name}-data`, args.context, ALLOY.host, { parent: this });
+    const data = dataVolume(`${name}-data`, args.context, ALLOY.host, { parent: this }, "state");
     const config = pulumi
       .output(args.lokiPushUrl)
       .apply((url) => renderAlloyConfig({ lokiPushUrl: url }));

@@ -30,7 +30,7 @@ export class Promtail extends pulumi.ComponentResource {
     super("timemanager:monitoring:Promtail", name, {}, opts);
 
     // Positions survive restarts, so logs are neither shipped twice nor skipped.
-    const data = dataVolume(`${name}-data`, args.context, "promtail", { parent: this });
+    const data = dataVolume(`${name}-data`, args.context, "promtail", { parent: this }, "state");
     const config = pulumi
       .output(args.lokiPushUrl)
       .apply((url) => renderPromtailConfig({ lokiPushUrl: url }));

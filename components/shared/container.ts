@@ -179,15 +179,23 @@ export function serviceContainer(
   );
 }
 
+/** What a volume holds: data worth a refusal to delete it, or state a service can rebuild. */
+export type VolumeKind = "data" | "state";
+
 /**
- * A named data volume, `<prefix>_<service>_data` like the seed's compose volumes. In dev it goes
- * with the stack; with `protectData` it is protected and kept when the stack is destroyed.
+ * A named volume, `<prefix>_<service>_data` like the seed's compose volumes. In dev it goes with
+ * the stack. With `protectData` it is kept on the host when Pulumi deletes it (destroy, or the
+ * service leaving the program), and `data` volumes are also protected, so that a destroy or a
+ * change that would delete them stops. A log shipper's read positions are `state`: switching
+ * `logShipper` removes them from the program, which protection would refuse, and the host keeps
+ * them for a switch back.
  */
 export function dataVolume(
   name: string,
   context: StackContext,
   service: string,
   opts: pulumi.CustomResourceOptions,
+  kind: VolumeKind = "data",
 ): docker.Volume {
   return new docker.Volume(
     name,
@@ -195,6 +203,10 @@ export function dataVolume(
       name: `${context.namePrefix}_${service}_data`,
       labels: composeLabels(context.composeProject, service),
     },
-    { ...opts, protect: context.protectData, retainOnDelete: context.protectData },
+    {
+      ...opts,
+      protect: kind === "data" && context.protectData,
+      retainOnDelete: context.protectData,
+    },
   );
 }
