@@ -97,6 +97,7 @@ const grafana = new GrafanaServer("grafana", {
   adminUser: settings.grafana.adminUser,
   adminPassword: settings.grafana.adminPassword,
   rootUrl: settings.grafana.url,
+  smtp: settings.grafana.smtp,
 });
 
 // 4. Grafana's content, once the Grafana container is healthy.

@@ -62,6 +62,14 @@ export interface Settings {
     readonly adminPassword: pulumi.Output<string>;
     /** What the Grafana provider and the outputs use. */
     readonly url: string;
+    /** The SMTP server Grafana sends e-mail through; absent when smtpHost is empty. */
+    readonly smtp?: {
+      readonly host: string;
+      readonly user: string;
+      /** A Pulumi secret, when the server wants a login. */
+      readonly password?: pulumi.Output<string>;
+      readonly fromAddress: string;
+    };
   };
   readonly alerting: {
     readonly contact: Values["alertContact"];
@@ -128,10 +136,22 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
       adminUser: v.grafanaAdminUser,
       adminPassword: pulumi.secret(v.grafanaAdminPassword),
       url: v.grafanaUrl,
+      ...(v.smtpHost === ""
+        ? {}
+        : {
+            smtp: {
+              host: v.smtpHost,
+              user: v.smtpUser,
+              ...(v.smtpPassword === undefined ? {} : { password: pulumi.secret(v.smtpPassword) }),
+              fromAddress: v.smtpFromAddress,
+            },
+          }),
     },
     alerting: {
       contact: v.alertContact,
-      ...(v.alertContact === "webhook" ? { webhookUrl: pulumi.secret(v.alertWebhookUrl) } : {}),
+      ...(v.alertContact === "webhook" && v.alertWebhookUrl !== undefined
+        ? { webhookUrl: pulumi.secret(v.alertWebhookUrl) }
+        : {}),
       emails: v.alertEmails,
     },
   });

@@ -248,6 +248,35 @@ export const KEYS = {
     schema: z.array(z.email()),
     default: [],
   }),
+  smtpHost: spec({
+    type: "string",
+    description:
+      'SMTP server Grafana sends alert e-mail through, host:port (e.g. "smtp.example.org:587"); required when alertContact is email, empty otherwise.',
+    allowed: 'empty, or host:port, e.g. "smtp.example.org:587"',
+    schema: z.union([z.literal(""), hostPort]),
+    default: "",
+  }),
+  smtpUser: spec({
+    type: "string",
+    description: "SMTP login, if the server wants one (its password: smtpPassword).",
+    allowed: "any string",
+    schema: z.string(),
+    default: "",
+  }),
+  smtpPassword: spec({
+    type: "string",
+    description: "SMTP password (set with --secret).",
+    allowed: "a non-empty secret",
+    schema: z.string().min(1),
+    secret: true,
+  }),
+  smtpFromAddress: spec({
+    type: "string",
+    description: "Sender address of Grafana's alert e-mail.",
+    allowed: 'an e-mail address, e.g. "grafana@example.org"',
+    schema: z.email(),
+    default: "admin@grafana.localhost",
+  }),
 } as const;
 
 export type Key = keyof typeof KEYS;
@@ -259,5 +288,10 @@ export function declaredInProject(key: Key): boolean {
   return "default" in s && s.secret === undefined;
 }
 
+/** Keys with no default of any kind: absent unless the stack sets them. */
+type OptionalKey = "alertWebhookUrl" | "smtpPassword";
+
 /** The parsed value of each key: what the schema returns once a value is present. */
-export type Values = { -readonly [K in Key]: z.output<(typeof KEYS)[K]["schema"]> };
+export type Values = {
+  -readonly [K in Exclude<Key, OptionalKey>]: z.output<(typeof KEYS)[K]["schema"]>;
+} & { -readonly [K in OptionalKey]?: z.output<(typeof KEYS)[K]["schema"]> };

@@ -204,5 +204,20 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
       "[]",
       'at least one address when alertContact is "email"',
     );
+  // Grafana OSS sends no e-mail until its [smtp] section is set (Grafana docs, "Configure email").
+  if (v.alertContact === "email" && v.smtpHost === "")
+    add(
+      ["alertContact", "smtpHost"],
+      "smtpHost",
+      "nothing",
+      'the SMTP server\'s host:port when alertContact is "email"',
+    );
+  if (given.has("smtpPassword") && v.smtpUser === "")
+    add(
+      ["smtpPassword", "smtpUser"],
+      "smtpUser",
+      "nothing",
+      "the SMTP login smtpPassword goes with",
+    );
   return problems;
 }

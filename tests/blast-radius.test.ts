@@ -82,12 +82,25 @@ async function edit(
 }
 
 describe("blast radius of a settings edit (prod)", () => {
-  it("an alert contact only adds Grafana's contact point and policy", async () => {
+  it("a webhook contact only adds Grafana's contact point and policy", async () => {
+    const { plan: p } = await edit("prod", prod, {
+      alertContact: "webhook",
+      alertWebhookUrl: "https://hooks.example.org/a",
+    });
+    expect(p).toEqual({ "grafana-content-contact": "create", "grafana-content-policy": "create" });
+  });
+
+  it("an e-mail contact also replaces the Grafana container, for its SMTP settings", async () => {
     const { plan: p } = await edit("prod", prod, {
       alertContact: "email",
       alertEmails: '["oncall@example.org"]',
+      smtpHost: "smtp.example.org:587",
     });
-    expect(p).toEqual({ "grafana-content-contact": "create", "grafana-content-policy": "create" });
+    expect(p).toEqual({
+      "grafana-container": "replace",
+      "grafana-content-contact": "create",
+      "grafana-content-policy": "create",
+    });
   });
 
   it("a webhook URL change updates the contact point in place", async () => {

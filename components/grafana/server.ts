@@ -14,6 +14,17 @@ export interface GrafanaServerArgs {
   readonly adminPassword: pulumi.Input<string>;
   /** Public URL of this Grafana (links in alerts and the UI). */
   readonly rootUrl: string;
+  /** The SMTP server alert e-mail goes through; without it Grafana sends no e-mail. */
+  readonly smtp?: GrafanaSmtp;
+}
+
+export interface GrafanaSmtp {
+  /** host:port */
+  readonly host: string;
+  readonly user: string;
+  /** A Pulumi secret. */
+  readonly password?: pulumi.Input<string>;
+  readonly fromAddress: string;
 }
 
 /**
@@ -21,19 +32,30 @@ export interface GrafanaServerArgs {
  * "Configure Grafana"): no sign-up, no anonymous access, nothing phoned home.
  */
 export function grafanaEnvironment(
-  adminUser: string,
-  adminPassword: pulumi.Input<string>,
-  rootUrl: string,
+  args: Pick<GrafanaServerArgs, "adminUser" | "adminPassword" | "rootUrl" | "smtp">,
 ): pulumi.Output<string>[] {
+  const smtp = args.smtp;
   return [
-    pulumi.output(`GF_SECURITY_ADMIN_USER=${adminUser}`),
-    pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${adminPassword}`,
-    pulumi.output(`GF_SERVER_ROOT_URL=${rootUrl}`),
+    pulumi.output(`GF_SECURITY_ADMIN_USER=${args.adminUser}`),
+    pulumi.interpolate`GF_SECURITY_ADMIN_PASSWORD=${args.adminPassword}`,
+    pulumi.output(`GF_SERVER_ROOT_URL=${args.rootUrl}`),
     pulumi.output("GF_USERS_ALLOW_SIGN_UP=false"),
     pulumi.output("GF_AUTH_ANONYMOUS_ENABLED=false"),
     pulumi.output("GF_ANALYTICS_REPORTING_ENABLED=false"),
     pulumi.output("GF_ANALYTICS_CHECK_FOR_UPDATES=false"),
     pulumi.output("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false"),
+    // [smtp]: Grafana OSS sends no e-mail, alert notifications included, until it is enabled.
+    ...(smtp === undefined
+      ? []
+      : [
+          pulumi.output("GF_SMTP_ENABLED=true"),
+          pulumi.output(`GF_SMTP_HOST=${smtp.host}`),
+          pulumi.output(`GF_SMTP_FROM_ADDRESS=${smtp.fromAddress}`),
+          ...(smtp.user === "" ? [] : [pulumi.output(`GF_SMTP_USER=${smtp.user}`)]),
+          ...(smtp.password === undefined
+            ? []
+            : [pulumi.interpolate`GF_SMTP_PASSWORD=${smtp.password}`]),
+        ]),
   ];
 }
 
@@ -61,7 +83,7 @@ export class GrafanaServer extends pulumi.ComponentResource {
         memoryMb: args.memoryMb,
         ports: [{ internal: PORTS.grafana, external: args.hostPort }],
         volumes: [{ volume: data, path: PATHS.grafanaData }],
-        envs: grafanaEnvironment(args.adminUser, args.adminPassword, args.rootUrl),
+        envs: grafanaEnvironment(args),
         // The default (Alpine) image has curl; /api/health also checks the database.
         healthcheck: {
           test: ["CMD", "curl", "-fsS", `http://localhost:${String(PORTS.grafana)}/api/health`],

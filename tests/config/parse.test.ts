@@ -163,6 +163,7 @@ describe("parseValues coercion", () => {
     const settings = {
       alertContact: "email",
       alertEmails: '["oncall@example.org","ops@example.org"]',
+      smtpHost: "smtp.example.org:587",
     };
 
     // When it is parsed
@@ -173,6 +174,7 @@ describe("parseValues coercion", () => {
       ...DEV_VALUES,
       alertContact: "email",
       alertEmails: ["oncall@example.org", "ops@example.org"],
+      smtpHost: "smtp.example.org:587",
     });
   });
 
@@ -377,12 +379,36 @@ describe("parseValues rejects", () => {
     },
     {
       case: "an email contact without alertEmails",
-      settings: { alertContact: "email" },
+      settings: { alertContact: "email", smtpHost: "smtp.example.org:587" },
       problem: `${P}:alertEmails: got []; allowed: at least one address when alertContact is "email"`,
     },
     {
+      case: "an email contact without an SMTP server",
+      settings: { alertContact: "email", alertEmails: '["oncall@example.org"]' },
+      problem: `${P}:smtpHost: got nothing; allowed: the SMTP server's host:port when alertContact is "email"`,
+    },
+    {
+      case: "an SMTP server without a port",
+      settings: { smtpHost: "smtp.example.org" },
+      problem: `${P}:smtpHost: got "smtp.example.org"; allowed: empty, or host:port, e.g. "smtp.example.org:587"`,
+    },
+    {
+      case: "an SMTP password without a login",
+      settings: { smtpHost: "smtp.example.org:587", smtpPassword: "s3cret" },
+      problem: `${P}:smtpUser: got nothing; allowed: the SMTP login smtpPassword goes with`,
+    },
+    {
+      case: "a bad sender address",
+      settings: { smtpFromAddress: "grafana" },
+      problem: `${P}:smtpFromAddress: got "grafana"; allowed: an e-mail address, e.g. "grafana@example.org"`,
+    },
+    {
       case: "a bad e-mail address",
-      settings: { alertContact: "email", alertEmails: '["oncall@"]' },
+      settings: {
+        alertContact: "email",
+        alertEmails: '["oncall@"]',
+        smtpHost: "smtp.example.org:587",
+      },
       problem: `${P}:alertEmails: got ["oncall@"]; allowed: a list of e-mail addresses, e.g. ["oncall@example.org"]`,
     },
     {

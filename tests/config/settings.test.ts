@@ -82,7 +82,11 @@ describe("toSettings", () => {
 
   it("returns a deeply frozen object", () => {
     // Given e-mail alerting, so that the settings hold a non-empty list too
-    const settings = settingsOf({ alertContact: "email", alertEmails: '["oncall@example.org"]' });
+    const settings = settingsOf({
+      alertContact: "email",
+      alertEmails: '["oncall@example.org"]',
+      smtpHost: "smtp.example.org:587",
+    });
 
     // When every object and array in it is checked
     const mutable = unfrozen(settings);
@@ -148,6 +152,7 @@ describe("toSettings", () => {
       settings: {
         alertContact: "email",
         alertEmails: '["oncall@example.org"]',
+        smtpHost: "smtp.example.org:587",
         alertWebhookUrl: "https://hooks.example.org/unused",
       },
       emails: ["oncall@example.org"],

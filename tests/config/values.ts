@@ -3,8 +3,8 @@ import { PROJECT } from "../helpers/program";
 
 export { PROJECT };
 
-/** What a dev stack with no config gets: the seed's values. alertWebhookUrl stays unset. */
-export const DEV_VALUES: Omit<Values, "alertWebhookUrl"> = {
+/** What a dev stack with no config gets: the seed's values. The secrets without default stay unset. */
+export const DEV_VALUES: Omit<Values, "alertWebhookUrl" | "smtpPassword"> = {
   environment: "dev",
   namePrefix: "timemanager",
   composeProject: "timemanager-monitoring",
@@ -44,6 +44,9 @@ export const DEV_VALUES: Omit<Values, "alertWebhookUrl"> = {
   grafanaUrl: "http://localhost:3001",
   alertContact: "none",
   alertEmails: [],
+  smtpHost: "",
+  smtpUser: "",
+  smtpFromAddress: "admin@grafana.localhost",
 };
 
 /** A prod password that passes every rule (at least 12 characters, not the seed's). */

@@ -361,6 +361,7 @@ describe("alert notifications", () => {
     const run = await runProgram("dev", {
       alertContact: "email",
       alertEmails: JSON.stringify(["oncall@example.org", "dev@example.org"]),
+      smtpHost: "smtp.example.org:587",
     });
     expect(one(run, "grafana:alerting/contactPoint:ContactPoint").inputs).toEqual({
       name: "Time Manager e-mail",
@@ -368,13 +369,41 @@ describe("alert notifications", () => {
     });
   });
 
+  test("the SMTP settings reach Grafana's [smtp] section, the password as a secret", async () => {
+    const run = await runProgram("dev", {
+      alertContact: "email",
+      alertEmails: JSON.stringify(["oncall@example.org"]),
+      smtpHost: "smtp.example.org:587",
+      smtpUser: "grafana@example.org",
+      smtpPassword: "smtp-s3cret",
+      smtpFromAddress: "grafana@example.org",
+    });
+    const grafana = run.resources.find((r) => r.name === "grafana-container");
+    const envs = grafana?.inputs.envs as { value: string[] } | undefined;
+    expect(envs?.value.filter((e) => e.startsWith("GF_SMTP_"))).toEqual([
+      "GF_SMTP_ENABLED=true",
+      "GF_SMTP_HOST=smtp.example.org:587",
+      "GF_SMTP_FROM_ADDRESS=grafana@example.org",
+      "GF_SMTP_USER=grafana@example.org",
+      "GF_SMTP_PASSWORD=smtp-s3cret",
+    ]);
+    expect(envs).toEqual(expect.objectContaining({ [specialSigKey]: specialSecretSig }));
+  });
+
+  test("without smtpHost Grafana gets no [smtp] settings", async () => {
+    const run = await runProgram("dev", {});
+    const grafana = run.resources.find((r) => r.name === "grafana-container");
+    const envs = grafana?.inputs.envs as { value: string[] } | undefined;
+    expect(envs?.value.filter((e) => e.startsWith("GF_SMTP_"))).toEqual([]);
+  });
+
   test("changing only Grafana settings changes no Docker resource's inputs", async () => {
     const docker = (r: ProgramRun) =>
       r.resources.filter((x) => x.type.startsWith("docker:")).map((x) => [x.name, x.inputs]);
     const before = await runProgram("dev", {});
     const after = await runProgram("dev", {
-      alertContact: "email",
-      alertEmails: JSON.stringify(["oncall@example.org"]),
+      alertContact: "webhook",
+      alertWebhookUrl: "https://hooks.example.org/alerts",
     });
     expect(docker(after)).toEqual(docker(before));
     expect(of(after, "grafana:alerting/contactPoint:ContactPoint")).toHaveLength(1);
