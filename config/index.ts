@@ -177,6 +177,11 @@ function isConfigSecret(fullKey: string): boolean {
  */
 export function loadSettings(): Settings {
   const project = pulumi.getProject();
-  const values = parseValues(pulumi.runtime.allConfig(), project, isConfigSecret);
+  const values = parseValues(
+    pulumi.runtime.allConfig(),
+    project,
+    isConfigSecret,
+    process.env.DOCKER_HOST,
+  );
   return toSettings(values, project, pulumi.getStack());
 }

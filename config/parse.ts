@@ -74,6 +74,8 @@ export function parseValues(
   raw: Readonly<Record<string, string>>,
   project: string,
   isSecret: (fullKey: string) => boolean,
+  /** DOCKER_HOST from the environment, which the Docker provider falls back to. */
+  dockerHostEnv?: string,
 ): Values {
   const prefix = `${project}:`;
   const problems: string[] = [];
@@ -126,12 +128,38 @@ export function parseValues(
   values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
   const complete = values as Values;
 
+  const dockerHost = Object.hasOwn(raw, "docker:host") ? raw["docker:host"] : dockerHostEnv;
   const crossProblems = crossChecks(complete, new Set(Object.keys(given) as Key[]), project);
+  if (dockerHost !== undefined && isRemoteDockerHost(dockerHost) && !("grafanaUrl" in given)) {
+    // The Grafana provider runs where Pulumi runs: its localhost is not the Docker host's.
+    crossProblems.push({
+      keys: ["grafanaUrl"],
+      message: problem(
+        project,
+        "grafanaUrl",
+        "nothing",
+        `the URL Grafana answers at from the machine running Pulumi, required when the Docker host is remote (${dockerHost})`,
+      ),
+    });
+  }
   problems.push(
     ...crossProblems.filter((p) => !p.keys.some((k) => failed.has(k))).map((p) => p.message),
   );
   if (problems.length > 0) throw new SettingsError(problems);
   return complete;
+}
+
+/**
+ * Whether a Docker host (docker:host or DOCKER_HOST) is another machine: ssh://, or tcp:// to
+ * anything but loopback. unix:// and npipe:// sockets are local.
+ */
+export function isRemoteDockerHost(host: string): boolean {
+  const match = /^([a-z]+):\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/]*)/.exec(host.trim());
+  if (match === null) return false;
+  const [, scheme, name] = match;
+  if (scheme === "ssh") return true;
+  if (scheme !== "tcp") return false;
+  return !["localhost", "127.0.0.1", "[::1]"].includes(name);
 }
 
 /** A broken cross-key rule: its message, and every key the rule reads. */

@@ -507,6 +507,71 @@ describe("parseValues rejects", () => {
     );
   });
 
+  test.each<[string, string | undefined, string | undefined, string]>([
+    [
+      "docker:host",
+      "ssh://deploy@monitoring.example.org",
+      undefined,
+      "ssh://deploy@monitoring.example.org",
+    ],
+    ["docker:host", "tcp://10.0.0.5:2376", undefined, "tcp://10.0.0.5:2376"],
+    [
+      "DOCKER_HOST",
+      undefined,
+      "ssh://deploy@monitoring.example.org",
+      "ssh://deploy@monitoring.example.org",
+    ],
+  ])("requires grafanaUrl when the Docker host is remote (%s)", (_, configHost, envHost, host) => {
+    // Given a remote Docker host and no grafanaUrl
+    const raw: Record<string, string> =
+      configHost === undefined ? {} : { "docker:host": configHost };
+
+    // When the stack is parsed
+    let message = "";
+    try {
+      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, envHost);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+
+    // Then grafanaUrl is asked for: localhost would be the machine running Pulumi
+    expect(message).toBe(
+      invalid(
+        `${P}:grafanaUrl: got nothing; allowed: the URL Grafana answers at from the machine running Pulumi, required when the Docker host is remote (${host})`,
+      ),
+    );
+  });
+
+  test.each([
+    "unix:///var/run/docker.sock",
+    "tcp://localhost:2375",
+    "tcp://127.0.0.1:2375",
+    "npipe:////./pipe/docker_engine",
+  ])("needs no grafanaUrl for the local Docker host %s", (host) => {
+    // Given a local Docker host
+    const raw = { "docker:host": host };
+
+    // When the stack is parsed
+    const values = parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS);
+
+    // Then Grafana is on localhost
+    expect(values.grafanaUrl).toBe("http://localhost:3001");
+  });
+
+  it("takes a grafanaUrl for a remote Docker host", () => {
+    // Given a remote Docker host and the URL Grafana answers at
+    const raw = {
+      "docker:host": "ssh://deploy@monitoring.example.org",
+      ...configMap({ grafanaUrl: "https://grafana.example.org" }),
+    };
+
+    // When the stack is parsed
+    const values = parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS);
+
+    // Then that URL is used
+    expect(values.grafanaUrl).toBe("https://grafana.example.org");
+  });
+
   it("lists a bad key and a broken cross-key rule in the same error", () => {
     // Given a bad port and, in prod, no admin password
     const settings = { environment: "prod", lokiPort: "99999" };

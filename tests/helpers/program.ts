@@ -92,6 +92,8 @@ export interface RunOptions {
    * imports instead, so a test can stand for a code edit. Later runs load the real modules again.
    */
   readonly modules?: Readonly<Record<string, (actual: never) => unknown>>;
+  /** DOCKER_HOST as the program sees it; unset by default, whatever the test process has. */
+  readonly dockerHostEnv?: string;
 }
 
 interface Loaded extends ProgramAttempt {
@@ -204,12 +206,17 @@ async function load(
         jest.doMock(file, () => factory(jest.requireActual<never>(file)));
         return file;
       });
+      const dockerHost = process.env.DOCKER_HOST;
+      if (options.dockerHostEnv === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = options.dockerHostEnv;
       try {
         program = jest.requireActual<Record<string, unknown>>("../../index");
       } catch (e) {
         failure = e;
       } finally {
         for (const file of swapped) jest.dontMock(file);
+        if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = dockerHost;
       }
       done();
     });
