@@ -76,9 +76,9 @@ export const ALERTS: readonly AlertSpec[] = [
     threshold: 0.9,
     for: "5m",
     severity: "warning",
-    summary: "{{ $labels.name }} uses more than 90 % of its memory limit",
+    summary: "{{ $labels.name }} uses more than 90 % of its memory",
     description:
-      "Container {{ $labels.name }} uses {{ humanizePercentage $values.A.Value }} of its memory limit.",
+      "Container {{ $labels.name }} uses {{ humanizePercentage $values.A.Value }} of its memory limit, or of the host's memory if it has none.",
     noDataState: "OK",
     execErrState: "Error",
   },

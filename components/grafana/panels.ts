@@ -234,7 +234,7 @@ export function containerMemoryRatioPanel(): timeseries.PanelBuilder {
   const expr = RECORDED.containerMemoryRatio;
   return timeseriesPanel(
     "Memory vs limit",
-    "Working set over the memory limit, for the containers that have a limit.",
+    "Working set over the memory limit, or over the host's memory for a container without a limit.",
     "percentunit",
   )
     .max(1)

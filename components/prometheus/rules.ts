@@ -27,7 +27,10 @@ export const RECORDED = {
   pathLatencyP99: "job_path:http_request_duration_seconds:p99_rate5m",
   /** CPU seconds per second by container name. */
   containerCpu: "name:container_cpu_usage_seconds:rate5m",
-  /** Working set over the memory limit by container name, for containers that have a limit. */
+  /**
+   * Working set over the memory a container may use, by container name: its limit, or the host's
+   * memory for a container without one.
+   */
   containerMemoryRatio: "name:container_memory_working_set_bytes:ratio_limit",
 } as const;
 
@@ -79,7 +82,10 @@ export const RECORDING_RULES: readonly RecordingRule[] = [
   },
   {
     record: RECORDED.containerMemoryRatio,
-    expr: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0)`,
+    // cAdvisor reports a limit of 0 for a container without one (google/cadvisor#1911); such a
+    // container (the app's, by default) can take the whole host, so its share of the host's
+    // memory stands in: `or` adds only the names the limit side has not produced.
+    expr: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0) or max by (name) (container_memory_working_set_bytes{name!=""}) / on () group_left () max (machine_memory_bytes)`,
   },
 ];
 

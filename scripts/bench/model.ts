@@ -44,6 +44,8 @@ const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 const BACKEND = { job: JOBS.backend, instance: "backend:8080" };
 const CADVISOR = { job: JOBS.cadvisor, instance: "cadvisor:8080" };
 const MIB = 1024 * 1024;
+/** The host's memory, machine_memory_bytes: what a container without a limit is measured by. */
+const MACHINE_MEMORY = 64 * 1024 * MIB;
 
 /** A small deterministic generator, so that every run writes the same history. */
 function random(seed: number): () => number {
@@ -182,6 +184,12 @@ function rawSeries(model: Model): Series[] {
     // The root cgroup has no name label, as cAdvisor reports it.
     { cpu: 2, workingSet: 4096 * MIB, limit: 8192 * MIB, labels: { ...CADVISOR, id: "/" } },
   ];
+  out.push({
+    name: "machine_memory_bytes",
+    labels: CADVISOR,
+    perInterval: MACHINE_MEMORY,
+    counter: false,
+  });
   for (const c of cgroups) {
     out.push({
       name: "container_cpu_usage_seconds_total",
@@ -271,9 +279,13 @@ export function recordedSeries(model: Model): Series[] {
       gauge(RECORDED.pathLatencyP99, { ...job, path }, histogramQuantile(0.99, model.bounds, b)),
     ),
     ...model.containers.map((c) => gauge(RECORDED.containerCpu, { name: c.name }, c.cpu)),
-    ...model.containers
-      .filter((c) => c.limit > 0)
-      .map((c) => gauge(RECORDED.containerMemoryRatio, { name: c.name }, c.workingSet / c.limit)),
+    ...model.containers.map((c) =>
+      gauge(
+        RECORDED.containerMemoryRatio,
+        { name: c.name },
+        c.workingSet / (c.limit > 0 ? c.limit : MACHINE_MEMORY),
+      ),
+    ),
   ];
 }
 

@@ -39,7 +39,7 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
   ),
   [`${RECORDED.errorRatio}{job="backend"}`]: `(sum by (job) (rate(http_requests_total{job="backend", status=~"5.."}[${RATE_WINDOW}])) or sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}])) * 0) / sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
   [RECORDED.containerCpu]: `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`,
-  [RECORDED.containerMemoryRatio]: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0)`,
+  [RECORDED.containerMemoryRatio]: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0) or max by (name) (container_memory_working_set_bytes{name!=""}) / on () group_left () max (machine_memory_bytes)`,
 };
 
 /** One Prometheus panel query, ready to send. */

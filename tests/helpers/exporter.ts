@@ -73,6 +73,8 @@ export const LATENCY_BOUNDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 export const TRAEFIK_BOUNDS = [0.1, 0.3, 1.2, 5] as const;
 
 const MIB = 1024 * 1024;
+/** machine_memory_bytes, the host cAdvisor runs on: 16 GiB. */
+const MACHINE_MEMORY = 16 * 1024 * MIB;
 const LOGIN_PATH = "/api/v1/auth/login";
 
 const limited = (name: string, cpu: number, limitMib: number, usage: number): Container => ({
@@ -231,6 +233,11 @@ function cadvisorFamilies(m: ModeModel): Family[] {
     family("container_cpu_usage_seconds_total", "counter", (c) => c.cpu, { cpu: "total" }),
     family("container_memory_working_set_bytes", "gauge", (c) => c.workingSet),
     family("container_spec_memory_limit_bytes", "gauge", (c) => c.limit),
+    {
+      name: "machine_memory_bytes",
+      type: "gauge",
+      series: [{ name: "machine_memory_bytes", labels: {}, value: MACHINE_MEMORY }],
+    },
   ];
 }
 
@@ -409,9 +416,10 @@ export function expectedValues(mode: Mode) {
     dbPoolConnections: m.dbPoolConnections,
     cpu: mapValues(containers, (c) => c.cpu),
     workingSet: mapValues(containers, (c) => c.workingSet),
+    // A container without a limit (cAdvisor's 0) is measured against the host's memory.
     memoryRatio: mapValues(
-      Object.fromEntries(m.containers.filter((c) => c.limit > 0).map((c) => [c.name, c])),
-      (c) => c.workingSet / c.limit,
+      containers,
+      (c) => c.workingSet / (c.limit > 0 ? c.limit : MACHINE_MEMORY),
     ),
     traefikRateByService: Object.fromEntries(m.traefik.map((s) => [s.service, traefikRates(s)])),
     traefikRateByCode: byCode,

@@ -492,7 +492,8 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
   ],
   [RECORDED.containerMemoryRatio]: [
     {
-      behaviour: "divides working set by limit, only for named containers with a limit above 0",
+      behaviour:
+        "divides working set by limit, or by the host's memory for a named container without one",
       input: [
         container("container_memory_working_set_bytes", "prometheus", "250000000x40"),
         container("container_spec_memory_limit_bytes", "prometheus", "1000000000x40"),
@@ -506,6 +507,12 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
         // The root cgroup has a limit but no name.
         container("container_memory_working_set_bytes", undefined, "2000000000x40"),
         container("container_spec_memory_limit_bytes", undefined, "4000000000x40"),
+        // The host: 8 GB.
+        input(
+          "machine_memory_bytes",
+          { job: "cadvisor", instance: "cadvisor:8080" },
+          "8000000000x40",
+        ),
       ],
       checks: [
         {
@@ -515,9 +522,22 @@ const RECORD_CASES: Readonly<Partial<Record<string, readonly RecordCase[]>>> = {
             { labels: { name: "prometheus" }, value: 0.25 },
             // 375 MB / 500 MB
             { labels: { name: "loki" }, value: 0.75 },
+            // 100 MB / 8 GB and 50 MB / 8 GB
+            { labels: { name: "tempo" }, value: 0.0125 },
+            { labels: { name: "grafana" }, value: 0.00625 },
           ],
         },
       ],
+    },
+    {
+      behaviour: "leaves a container without limit out when the host's memory is unknown",
+      input: [
+        container("container_memory_working_set_bytes", "prometheus", "250000000x40"),
+        container("container_spec_memory_limit_bytes", "prometheus", "1000000000x40"),
+        container("container_memory_working_set_bytes", "tempo", "100000000x40"),
+        container("container_spec_memory_limit_bytes", "tempo", "0x40"),
+      ],
+      checks: [{ evalTime: "10m", samples: [{ labels: { name: "prometheus" }, value: 0.25 }] }],
     },
   ],
 };
