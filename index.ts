@@ -11,7 +11,7 @@ import { GrafanaContent } from "./components/grafana/content";
 import { renderDashboard } from "./components/grafana/dashboard";
 import { GrafanaServer } from "./components/grafana/server";
 import { Loki } from "./components/loki";
-import { LOG_SHIPPER } from "./components/names";
+import { APP_CONTAINERS, LOG_SHIPPER } from "./components/names";
 import { Networks } from "./components/networks";
 import { Prometheus } from "./components/prometheus";
 import { Promtail } from "./components/promtail";
@@ -136,7 +136,9 @@ export const otlp = {
 export const backendOtelEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: tempo.otlpGrpcEndpoint,
   OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
-  OTEL_SERVICE_NAME: `${settings.namePrefix}-backend`,
+  // The app's container name, not this stack's prefix: Tempo's trace-to-logs link maps
+  // service.name onto Loki's container_name.
+  OTEL_SERVICE_NAME: APP_CONTAINERS.backend,
 };
 export const containerNames = {
   prometheus: prometheus.containerName,

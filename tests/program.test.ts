@@ -345,6 +345,17 @@ describe("stack outputs", () => {
 });
 
 describe("settings reach the containers", () => {
+  test("a name prefix leaves the backend's OTEL service name, the app's container name", async () => {
+    // Tempo's trace-to-logs link looks service.name up as Loki's container_name, which the app's
+    // compose sets, not this stack.
+    const { outputs } = await runProgram("dev", { namePrefix: "tm-staging" });
+    expect(outputs.backendOtelEnv).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://tempo:4317",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+      OTEL_SERVICE_NAME: "timemanager-backend",
+    });
+  });
+
   test("a name prefix renames every container, volume and the network", async () => {
     const run = await runProgram("dev", { namePrefix: "tm-staging" });
     const names = run.resources
