@@ -36,7 +36,7 @@ interface Options extends Scale {
 }
 
 function options(argv: readonly string[]): Options {
-  const defaults: Options = { ...DEFAULT_SCALE, repeats: 5, registrationRepeats: 5, width: 1000 };
+  const defaults: Options = { ...DEFAULT_SCALE, repeats: 5, registrationRepeats: 15, width: 1000 };
   const args = new Map(
     argv.flatMap((a) => {
       const m = /^--([\w-]+)=(.*)$/.exec(a);
@@ -220,6 +220,10 @@ async function main(): Promise<void> {
       );
       console.log(
         `    ratio program / floor: ${(program.median / floor.median).toFixed(2)}x${r.mode === "compiled" ? " (target <= 1.5x)" : " (includes transpiling the program, for information)"}`,
+      );
+      const cpu = spread(r.program.cpuMs).median / spread(r.floor.cpuMs).median;
+      console.log(
+        `    CPU time (user + system), median: program ${seconds(spread(r.program.cpuMs).median)}, floor ${seconds(spread(r.floor.cpuMs).median)}, ratio ${cpu.toFixed(2)}x`,
       );
     }
 

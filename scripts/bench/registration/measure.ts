@@ -24,6 +24,8 @@ const SOURCES = ["index.ts", "config", "components", path.join("scripts", "bench
 
 export interface Side {
   readonly wallMs: number[];
+  /** The child's own CPU time (user + system) up to its report. */
+  readonly cpuMs: number[];
   resources: number;
 }
 
@@ -72,7 +74,7 @@ function run(
   out: string,
   script: "program" | "floor",
   env: Record<string, string>,
-): { wallMs: number; resources: number } {
+): { wallMs: number; cpuMs: number; resources: number } {
   const args =
     mode === "compiled"
       ? [path.join(out, "scripts", "bench", "registration", `${script}.js`)]
@@ -92,14 +94,16 @@ function run(
   if (child.status !== 0) {
     throw new Error(`${mode} ${script} failed:\n${child.stdout}${child.stderr}`);
   }
-  const { resources } = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as {
+  const { resources, cpuMs } = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as {
     resources: number;
+    cpuMs: number;
   };
-  return { wallMs, resources };
+  return { wallMs, cpuMs, resources };
 }
 
 /**
- * Measures both modes, `repeats` fresh processes per side, program and floor interleaved.
+ * Measures both modes, `repeats` fresh processes per side, program and floor interleaved (in
+ * alternating order).
  * `dir` is a scratch directory the caller removes.
  */
 export function measureRegistration(dir: string, repeats: number): Registration[] {
@@ -111,15 +115,22 @@ export function measureRegistration(dir: string, repeats: number): Registration[
   const env = { BENCH_MODULES_IN: list };
   const modules = (JSON.parse(fs.readFileSync(list, "utf8")) as string[]).length;
   return (["compiled", "ts-node"] as const).map((mode) => {
-    const program: Side = { wallMs: [], resources: 0 };
-    const floor: Side = { wallMs: [], resources: 0 };
+    const program: Side = { wallMs: [], cpuMs: [], resources: 0 };
+    const floor: Side = { wallMs: [], cpuMs: [], resources: 0 };
+    // One untimed run of each side in this mode first: the file cache and the loader warm.
+    run(mode, out, "program", env);
+    run(mode, out, "floor", env);
     for (let i = 0; i < repeats; i++) {
-      for (const [side, script] of [
+      // Program first on even rounds, floor first on odd ones, so a drift in the machine's speed
+      // during the runs weighs on both sides alike.
+      const pair = [
         [program, "program"],
         [floor, "floor"],
-      ] as const) {
+      ] as const;
+      for (const [side, script] of i % 2 === 0 ? pair : [...pair].reverse()) {
         const r = run(mode, out, script, env);
         side.wallMs.push(r.wallMs);
+        side.cpuMs.push(r.cpuMs);
         side.resources = r.resources;
       }
     }
