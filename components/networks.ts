@@ -50,7 +50,9 @@ export class Networks extends pulumi.ComponentResource {
         driver: "bridge",
         labels: [{ label: COMPOSE_LABELS.project, value: args.composeProject }],
       },
-      { parent: this },
+      // Labels are ForceNew and the name is fixed: a label change would create a second network
+      // of the same name before deleting this one. They only describe it; they stay as created.
+      { parent: this, ignoreChanges: ["labels"] },
     );
     this.monitoring = monitoring.name;
     this.app = args.createAppNetwork
@@ -61,7 +63,7 @@ export class Networks extends pulumi.ComponentResource {
             driver: "bridge",
             labels: appNetworkLabels(args.appNetworkName),
           },
-          { parent: this },
+          { parent: this, ignoreChanges: ["labels"] },
         ).name
       : pulumi.output(args.appNetworkName);
     this.registerOutputs({ monitoring: this.monitoring, app: this.app });

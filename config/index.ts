@@ -159,8 +159,8 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
 
 /**
  * Whether a config value was set as a secret: the list of secret keys the CLI hands the program
- * (PULUMI_CONFIG_SECRET_KEYS), read the way the SDK's own Config.get reads it to warn about a
- * secret read in plaintext. The SDK marks the function internal, so it is looked up, not typed.
+ * (PULUMI_CONFIG_SECRET_KEYS, "<project>:<key>" names), read by the SDK's runtime/config. The
+ * SDK marks the function internal, so it is looked up, not typed.
  */
 function isConfigSecret(fullKey: string): boolean {
   const lookup = (runtimeConfig as { isConfigSecret?: unknown }).isConfigSecret;
@@ -177,11 +177,9 @@ function isConfigSecret(fullKey: string): boolean {
  */
 export function loadSettings(): Settings {
   const project = pulumi.getProject();
-  const values = parseValues(
-    pulumi.runtime.allConfig(),
-    project,
-    isConfigSecret,
-    process.env.DOCKER_HOST,
-  );
+  const values = parseValues(pulumi.runtime.allConfig(), project, isConfigSecret, {
+    host: process.env.DOCKER_HOST,
+    context: process.env.DOCKER_CONTEXT,
+  });
   return toSettings(values, project, pulumi.getStack());
 }

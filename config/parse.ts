@@ -1,3 +1,4 @@
+import { BlockList, isIP } from "node:net";
 import { publishedUrl } from "../components/shared/urls";
 import { type ConfigType, KEYS, KEY_NAMES, type Key, type Values } from "./keys";
 
@@ -74,8 +75,8 @@ export function parseValues(
   raw: Readonly<Record<string, string>>,
   project: string,
   isSecret: (fullKey: string) => boolean,
-  /** DOCKER_HOST from the environment, which the Docker provider falls back to. */
-  dockerHostEnv?: string,
+  /** DOCKER_HOST and DOCKER_CONTEXT from the environment, which the Docker provider reads. */
+  dockerEnv: { readonly host?: string; readonly context?: string } = {},
 ): Values {
   const prefix = `${project}:`;
   const problems: string[] = [];
@@ -128,9 +129,9 @@ export function parseValues(
   values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
   const complete = values as Values;
 
-  const dockerHost = Object.hasOwn(raw, "docker:host") ? raw["docker:host"] : dockerHostEnv;
   const crossProblems = crossChecks(complete, new Set(Object.keys(given) as Key[]), project);
-  if (dockerHost !== undefined && isRemoteDockerHost(dockerHost) && !("grafanaUrl" in given)) {
+  const remote = remoteDockerHost(raw, dockerEnv);
+  if (remote !== undefined && !("grafanaUrl" in given)) {
     // The Grafana provider runs where Pulumi runs: its localhost is not the Docker host's.
     crossProblems.push({
       keys: ["grafanaUrl"],
@@ -138,7 +139,7 @@ export function parseValues(
         project,
         "grafanaUrl",
         "nothing",
-        `the URL Grafana answers at from the machine running Pulumi, required when the Docker host is remote (${dockerHost})`,
+        `the URL Grafana answers at from the machine running Pulumi, required when the Docker host may be another machine (${remote})`,
       ),
     });
   }
@@ -149,17 +150,50 @@ export function parseValues(
   return complete;
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** Whether a host name or IP address is this machine: localhost, 127.0.0.0/8, ::1. */
+function isLoopback(name: string): boolean {
+  const host = name.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (host === "localhost") return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
+  if (mapped !== undefined) return LOOPBACK.check(mapped, "ipv4");
+  const family = isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 4 ? "ipv4" : "ipv6");
+}
+
 /**
- * Whether a Docker host (docker:host or DOCKER_HOST) is another machine: ssh://, or tcp:// to
- * anything but loopback. unix:// and npipe:// sockets are local.
+ * Whether a Docker host (docker:host or DOCKER_HOST) is another machine. unix://, npipe:// and
+ * fd:// are local sockets; ssh:// is remote; any other scheme (tcp://, http://, https://) is
+ * remote unless it names a loopback address.
  */
 export function isRemoteDockerHost(host: string): boolean {
-  const match = /^([a-z]+):\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/]*)/.exec(host.trim());
+  const match = /^([a-z]+):\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/]*)/i.exec(host.trim());
   if (match === null) return false;
   const [, scheme, name] = match;
-  if (scheme === "ssh") return true;
-  if (scheme !== "tcp") return false;
-  return !["localhost", "127.0.0.1", "[::1]"].includes(name);
+  const kind = scheme.toLowerCase();
+  if (["unix", "npipe", "fd"].includes(kind)) return false;
+  if (kind === "ssh") return true;
+  return !isLoopback(name);
+}
+
+/**
+ * The Docker host the provider will use, when it may be another machine, as the user wrote it;
+ * undefined when it is this one. A Docker context (docker:context or DOCKER_CONTEXT) overrides
+ * the host, and only its name is known here: any context but "default" counts.
+ */
+function remoteDockerHost(
+  raw: Readonly<Record<string, string>>,
+  env: { readonly host?: string; readonly context?: string },
+): string | undefined {
+  const context = Object.hasOwn(raw, "docker:context") ? raw["docker:context"] : env.context;
+  if (context !== undefined && context !== "" && context !== "default") {
+    return `docker context ${context}`;
+  }
+  const host = Object.hasOwn(raw, "docker:host") ? raw["docker:host"] : env.host;
+  return host !== undefined && isRemoteDockerHost(host) ? host : undefined;
 }
 
 /** A broken cross-key rule: its message, and every key the rule reads. */
@@ -240,6 +274,17 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
       "nothing",
       'the SMTP server\'s host:port when alertContact is "email"',
     );
+  // Compared with the defaults, not with `given`: Pulumi hands the program Pulumi.yaml's defaults
+  // as if the stack had set them.
+  const smtpSettings = {
+    smtpUser: v.smtpUser !== KEYS.smtpUser.default,
+    smtpPassword: v.smtpPassword !== undefined,
+    smtpFromAddress: v.smtpFromAddress !== KEYS.smtpFromAddress.default,
+  };
+  for (const [k, set] of Object.entries(smtpSettings) as [keyof typeof smtpSettings, boolean][]) {
+    if (set && v.smtpHost === "")
+      add([k, "smtpHost"], "smtpHost", "nothing", `the SMTP server's host:port that ${k} is for`);
+  }
   if (given.has("smtpPassword") && v.smtpUser === "")
     add(
       ["smtpPassword", "smtpUser"],

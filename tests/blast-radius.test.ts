@@ -56,7 +56,10 @@ function plan(before: readonly Registered[], after: readonly Registered[]): Reco
       continue;
     }
     const names = new Set([...Object.keys(prev.inputs), ...Object.keys(r.inputs)]);
-    const changed = [...names].filter((n) => stable(prev.inputs[n]) !== stable(r.inputs[n]));
+    // Pulumi leaves an ignoreChanges property as it is in the state: no diff, so no plan.
+    const changed = [...names].filter(
+      (n) => !r.ignoreChanges.includes(n) && stable(prev.inputs[n]) !== stable(r.inputs[n]),
+    );
     if (changed.length > 0) result[r.name] = classify(r.type, changed);
   }
   for (const [k, r] of old)
@@ -164,6 +167,25 @@ describe("blast radius of a settings edit (prod)", () => {
       grafanaAdminPassword: "another-long-passphrase",
     });
     expect(p).toEqual({ "grafana-container": "replace", "grafana-content-provider": "update" });
+  });
+
+  it("a compose project change replaces the containers, never a volume or a network", async () => {
+    // (as when a stack deployed with the former default, time-manager, takes the new one)
+    const { plan: p } = await edit(
+      "prod",
+      { ...prod, composeProject: "tm-old" },
+      {
+        composeProject: "timemanager-monitoring",
+      },
+    );
+    expect(p).toEqual(
+      Object.fromEntries(
+        ["prometheus", "loki", "promtail", "tempo", "cadvisor", "grafana"].map((s) => [
+          `${s}-container`,
+          "replace",
+        ]),
+      ),
+    );
   });
 
   it("no edit above touches a data volume or a network", async () => {

@@ -261,6 +261,8 @@ describe.each([
       expect(v.inputs).toEqual({ name: `timemanager_${service}_data`, labels: labels(service) });
       expect(v.protect).toBe(protect);
       expect(v.retainOnDelete).toBe(protect);
+      // A label change must not replace a volume by one of the same name.
+      expect(v.ignoreChanges).toEqual(["labels"]);
     },
   );
 
@@ -272,11 +274,13 @@ describe.each([
   });
 
   test("the monitoring network is created and the app network only joined", () => {
-    expect(only(result, NETWORK, "networks-monitoring").inputs).toEqual({
+    const network = only(result, NETWORK, "networks-monitoring");
+    expect(network.inputs).toEqual({
       name: "timemanager-monitoring",
       driver: "bridge",
       labels: [{ label: "com.docker.compose.project", value: "timemanager-monitoring" }],
     });
+    expect(network.ignoreChanges).toEqual(["labels"]);
   });
 
   test("each image is pulled by its pinned tag and kept on destroy", () => {

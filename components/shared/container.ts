@@ -207,6 +207,9 @@ export function dataVolume(
       ...opts,
       protect: kind === "data" && context.protectData,
       retainOnDelete: context.protectData,
+      // Labels are ForceNew and the name is fixed: a label change would "replace" the volume by
+      // one of the same name, i.e. delete its data. They only describe it, so they stay as created.
+      ignoreChanges: ["labels"],
     },
   );
 }

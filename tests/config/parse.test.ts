@@ -1,4 +1,4 @@
-import { parseValues, SettingsError } from "../../config/parse";
+import { isRemoteDockerHost, parseValues, SettingsError } from "../../config/parse";
 import {
   configMap,
   DEV_VALUES,
@@ -398,6 +398,11 @@ describe("parseValues rejects", () => {
       problem: `${P}:smtpUser: got nothing; allowed: the SMTP login smtpPassword goes with`,
     },
     {
+      case: "an SMTP login without an SMTP server",
+      settings: { smtpUser: "grafana@example.org" },
+      problem: `${P}:smtpHost: got nothing; allowed: the SMTP server's host:port that smtpUser is for`,
+    },
+    {
       case: "a bad sender address",
       settings: { smtpFromAddress: "grafana" },
       problem: `${P}:smtpFromAddress: got "grafana"; allowed: an e-mail address, e.g. "grafana@example.org"`,
@@ -529,7 +534,7 @@ describe("parseValues rejects", () => {
     // When the stack is parsed
     let message = "";
     try {
-      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, envHost);
+      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, { host: envHost });
     } catch (e) {
       message = (e as Error).message;
     }
@@ -537,7 +542,7 @@ describe("parseValues rejects", () => {
     // Then grafanaUrl is asked for: localhost would be the machine running Pulumi
     expect(message).toBe(
       invalid(
-        `${P}:grafanaUrl: got nothing; allowed: the URL Grafana answers at from the machine running Pulumi, required when the Docker host is remote (${host})`,
+        `${P}:grafanaUrl: got nothing; allowed: the URL Grafana answers at from the machine running Pulumi, required when the Docker host may be another machine (${host})`,
       ),
     );
   });
@@ -553,6 +558,59 @@ describe("parseValues rejects", () => {
 
     // When the stack is parsed
     const values = parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS);
+
+    // Then Grafana is on localhost
+    expect(values.grafanaUrl).toBe("http://localhost:3001");
+  });
+
+  test.each([
+    ["ssh://deploy@10.0.0.5", true],
+    ["tcp://10.0.0.5:2376", true],
+    ["https://docker.example.org:2376", true],
+    ["tcp://127.0.0.2:2375", false],
+    ["tcp://LOCALHOST:2375", false],
+    ["tcp://[::1]:2375", false],
+    ["tcp://[::ffff:127.0.0.1]:2375", false],
+    ["unix:///var/run/docker.sock", false],
+    ["npipe:////./pipe/docker_engine", false],
+    ["fd://", false],
+  ])("tells whether %s is another machine: %s", (host, remote) => {
+    // Given a Docker host address; when it is classified; then loopback and sockets are local
+    expect(isRemoteDockerHost(host)).toBe(remote);
+  });
+
+  test.each([
+    [{ "docker:context": "build-server" }, {}, "docker context build-server"],
+    [{}, { context: "build-server" }, "docker context build-server"],
+    [
+      { "docker:context": "build-server", "docker:host": "unix:///var/run/docker.sock" },
+      {},
+      "docker context build-server",
+    ],
+  ])("requires grafanaUrl for a Docker context other than default: %j %j", (raw, env, shown) => {
+    // Given a named Docker context, which overrides the host and may be another machine
+
+    // When the stack is parsed
+    let message = "";
+    try {
+      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, env);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+
+    // Then grafanaUrl is asked for
+    expect(message).toBe(
+      invalid(
+        `${P}:grafanaUrl: got nothing; allowed: the URL Grafana answers at from the machine running Pulumi, required when the Docker host may be another machine (${shown})`,
+      ),
+    );
+  });
+
+  it("needs no grafanaUrl for the default Docker context", () => {
+    // Given the default context and a remote DOCKER_HOST that the context does not override
+    const values = parseValues({ "docker:context": "default" }, PROJECT, SECRETS_SET_AS_SECRETS, {
+      host: "unix:///var/run/docker.sock",
+    });
 
     // Then Grafana is on localhost
     expect(values.grafanaUrl).toBe("http://localhost:3001");

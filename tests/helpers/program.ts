@@ -16,6 +16,7 @@ export interface Registered {
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
   readonly deleteBeforeReplace?: boolean;
+  readonly ignoreChanges: string[];
   readonly dependsOn: string[];
   /** The explicit provider's reference (`<urn>::<id>`), when one was given. */
   readonly provider?: string;
@@ -62,6 +63,7 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean | undefined;
+  getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getProvider(): string;
 }
@@ -92,8 +94,11 @@ export interface RunOptions {
    * imports instead, so a test can stand for a code edit. Later runs load the real modules again.
    */
   readonly modules?: Readonly<Record<string, (actual: never) => unknown>>;
-  /** DOCKER_HOST as the program sees it; unset by default, whatever the test process has. */
-  readonly dockerHostEnv?: string;
+  /**
+   * DOCKER_HOST and DOCKER_CONTEXT as the program sees them; unset by default, whatever the test
+   * process has.
+   */
+  readonly dockerEnv?: { readonly DOCKER_HOST?: string; readonly DOCKER_CONTEXT?: string };
 }
 
 interface Loaded extends ProgramAttempt {
@@ -191,6 +196,7 @@ async function load(
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          ignoreChanges: req.getIgnorechangesList(),
           dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
           provider: req.getProvider() || undefined,
         });
@@ -206,17 +212,24 @@ async function load(
         jest.doMock(file, () => factory(jest.requireActual<never>(file)));
         return file;
       });
-      const dockerHost = process.env.DOCKER_HOST;
-      if (options.dockerHostEnv === undefined) delete process.env.DOCKER_HOST;
-      else process.env.DOCKER_HOST = options.dockerHostEnv;
+      const saved = {
+        DOCKER_HOST: process.env.DOCKER_HOST,
+        DOCKER_CONTEXT: process.env.DOCKER_CONTEXT,
+      };
+      const setEnv = (values: Partial<Record<keyof typeof saved, string>>): void => {
+        if (values.DOCKER_HOST === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = values.DOCKER_HOST;
+        if (values.DOCKER_CONTEXT === undefined) delete process.env.DOCKER_CONTEXT;
+        else process.env.DOCKER_CONTEXT = values.DOCKER_CONTEXT;
+      };
+      setEnv(options.dockerEnv ?? {});
       try {
         program = jest.requireActual<Record<string, unknown>>("../../index");
       } catch (e) {
         failure = e;
       } finally {
         for (const file of swapped) jest.dontMock(file);
-        if (dockerHost === undefined) delete process.env.DOCKER_HOST;
-        else process.env.DOCKER_HOST = dockerHost;
+        setEnv(saved);
       }
       done();
     });
