@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPOSE_LABELS } from "./names";
+import { COMPOSE_LABELS, composeProjectOfDefaultNetwork } from "./names";
 
 export interface NetworksArgs {
   /** Name of the stack's own network, e.g. timemanager-monitoring. */
@@ -21,7 +21,7 @@ export interface NetworksArgs {
  * app's compose file then declares the network `external: true`.
  */
 export function appNetworkLabels(name: string): { label: string; value: string }[] {
-  const project = /^(.+)_default$/.exec(name)?.[1];
+  const project = composeProjectOfDefaultNetwork(name);
   return project === undefined
     ? []
     : [

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { composeProjectOfDefaultNetwork } from "../components/names";
 import { publishedUrl } from "../components/shared/urls";
 import { type ConfigType, KEYS, KEY_NAMES, type Key, type Values } from "./keys";
 
@@ -241,7 +242,7 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
       );
   }
   // The app's compose project, when the app network has compose's default name.
-  const appProject = /^(.+)_default$/.exec(v.appNetwork)?.[1];
+  const appProject = composeProjectOfDefaultNetwork(v.appNetwork);
   if (appProject === v.composeProject) {
     const key =
       given.has("appNetwork") && !given.has("composeProject") ? "appNetwork" : "composeProject";

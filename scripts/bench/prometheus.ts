@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort, stopProcess } from "../../tests/helpers/processes";
 
 /** A Prometheus 3 serving a backfilled TSDB on 127.0.0.1, nothing scraped, no rules. */
 
@@ -49,17 +49,6 @@ export function backfill(history: string, out: string): Promise<number> {
     });
   });
 }
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export interface RunningPrometheus {
   readonly url: string;
   stop(): Promise<void>;
@@ -88,14 +77,7 @@ export async function startPrometheus(dir: string, data: string): Promise<Runnin
   child.stderr?.on("data", (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
   });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
+  const stop = (): Promise<void> => stopProcess(child, 10_000);
   const url = `http://127.0.0.1:${String(port)}`;
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {

@@ -13,15 +13,20 @@ function parse(settings: Record<string, string>) {
   return parseValues(configMap(settings), PROJECT, SECRETS_SET_AS_SECRETS);
 }
 
-/** The SettingsError that parsing `settings` throws. */
-function rejection(settings: Record<string, string>): SettingsError {
+/** The SettingsError that `run` throws. */
+function rejectionOf(run: () => unknown, what: string): SettingsError {
   try {
-    parse(settings);
+    run();
   } catch (e) {
     if (e instanceof SettingsError) return e;
     throw e;
   }
-  throw new Error(`expected ${JSON.stringify(settings)} to be rejected`);
+  throw new Error(`expected ${what} to be rejected`);
+}
+
+/** The SettingsError that parsing `settings` throws. */
+function rejection(settings: Record<string, string>): SettingsError {
+  return rejectionOf(() => parse(settings), JSON.stringify(settings));
 }
 
 const PASSWORD_RULE =
@@ -475,12 +480,7 @@ describe("parseValues rejects", () => {
     const plaintext = (fullKey: string): boolean => fullKey !== `${P}:${key}`;
 
     // When it is parsed
-    let message = "";
-    try {
-      parseValues(raw, PROJECT, plaintext);
-    } catch (e) {
-      message = (e as Error).message;
-    }
+    const { message } = rejectionOf(() => parseValues(raw, PROJECT, plaintext), "the stack");
 
     // Then the error says how to set it, and nothing else: the value is not in it
     expect(message).toBe(
@@ -532,12 +532,10 @@ describe("parseValues rejects", () => {
       configHost === undefined ? {} : { "docker:host": configHost };
 
     // When the stack is parsed
-    let message = "";
-    try {
-      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, { host: envHost });
-    } catch (e) {
-      message = (e as Error).message;
-    }
+    const { message } = rejectionOf(
+      () => parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, { host: envHost }),
+      "the stack",
+    );
 
     // Then grafanaUrl is asked for: localhost would be the machine running Pulumi
     expect(message).toBe(
@@ -591,12 +589,10 @@ describe("parseValues rejects", () => {
     // Given a named Docker context, which overrides the host and may be another machine
 
     // When the stack is parsed
-    let message = "";
-    try {
-      parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, env);
-    } catch (e) {
-      message = (e as Error).message;
-    }
+    const { message } = rejectionOf(
+      () => parseValues(raw, PROJECT, SECRETS_SET_AS_SECRETS, env),
+      "the stack",
+    );
 
     // Then grafanaUrl is asked for
     expect(message).toBe(

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
@@ -8,6 +7,7 @@ import { JOBS, PATHS } from "../../components/names";
 import { prometheusFlags, renderPrometheusConfig } from "../../components/prometheus/config";
 import { RECORDED, renderRules } from "../../components/prometheus/rules";
 import { startExporter, type Exporter, type Mode } from "../helpers/exporter";
+import { freePort, stopProcess } from "../helpers/processes";
 import { substituteGrafanaVariables } from "../helpers/grammars";
 import { runTool } from "../helpers/tools";
 
@@ -47,18 +47,6 @@ interface ApiResponse {
 
 interface RulesResponse {
   data: { groups: { name: string; lastEvaluation: string }[] };
-}
-
-/** A free port on 127.0.0.1 at the time of the call; nothing listens on it afterwards. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function get(url: string): Promise<Response> {
@@ -171,15 +159,6 @@ async function waitFor(
   }
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(killer);
-}
-
 /**
  * Starts the exporter in `mode`, backfills its history with promtool, then starts Prometheus on
  * the rendered files laid out as in the container, and waits until every job has been scraped
@@ -256,7 +235,7 @@ export async function startPrometheusStack(
   const url = `http://127.0.0.1:${String(port)}`;
 
   const stop = async (): Promise<void> => {
-    await stopProcess(child);
+    await stopProcess(child, 5_000);
     await exporter.close();
     fs.rmSync(root, { recursive: true, force: true });
   };

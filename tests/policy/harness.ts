@@ -47,21 +47,34 @@ export function unwrapSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-/** The arguments the policy runtime passes a resource validation, for a fake resource. */
-export function resourceArgs(
+type FakeOptions = { name?: string; stack?: string };
+
+/** What a resource validation and a stack validation both see of one fake resource. */
+function fakeResource(
   type: string,
   props: Record<string, unknown>,
-  { name = "subject", stack = "prod" }: { name?: string; stack?: string } = {},
-): ResourceValidationArgs {
+  { name = "subject", stack = "prod" }: FakeOptions,
+) {
   return {
     type,
     props,
     urn: urnOf(stack, type, name),
     name,
     opts: OPTIONS,
-    stackTags: new Map(),
     isType: () => false,
     asType: () => undefined,
+  };
+}
+
+/** The arguments the policy runtime passes a resource validation, for a fake resource. */
+export function resourceArgs(
+  type: string,
+  props: Record<string, unknown>,
+  options: FakeOptions = {},
+): ResourceValidationArgs {
+  return {
+    ...fakeResource(type, props, options),
+    stackTags: new Map(),
     getConfig: () => ({}) as never,
     notApplicable,
   };
@@ -70,19 +83,9 @@ export function resourceArgs(
 export function policyResource(
   type: string,
   props: Record<string, unknown>,
-  { name = "subject", stack = "prod" }: { name?: string; stack?: string } = {},
+  options: FakeOptions = {},
 ): PolicyResource {
-  return {
-    type,
-    props,
-    urn: urnOf(stack, type, name),
-    name,
-    opts: OPTIONS,
-    dependencies: [],
-    propertyDependencies: {},
-    isType: () => false,
-    asType: () => undefined,
-  };
+  return { ...fakeResource(type, props, options), dependencies: [], propertyDependencies: {} };
 }
 
 /** Runs one resource policy on one resource; returns what it reported. */
