@@ -5,18 +5,18 @@
  *                Grafana
  *                -> Grafana content (datasources, dashboard, alerts) -> outputs
  */
-import { Alloy } from "./components/alloy";
-import { Cadvisor } from "./components/cadvisor";
+import { Alloy } from "./components/docker/alloy";
+import { Cadvisor } from "./components/docker/cadvisor";
 import { GrafanaContent } from "./components/grafana/content";
-import { renderDashboard } from "./components/grafana/dashboard";
-import { GrafanaServer } from "./components/grafana/server";
-import { Loki } from "./components/loki";
-import { APP_CONTAINERS, LOG_SHIPPER } from "./components/names";
-import { Networks } from "./components/networks";
-import { Prometheus } from "./components/prometheus";
-import { Promtail } from "./components/promtail";
-import { type StackContext, hostUrl } from "./components/shared/container";
-import { Tempo } from "./components/tempo";
+import { renderDashboard } from "./components/observability/grafana/dashboard";
+import { GrafanaServer } from "./components/docker/grafana";
+import { Loki } from "./components/docker/loki";
+import { APP_CONTAINERS, LOG_SHIPPER } from "./components/observability/names";
+import { Networks } from "./components/docker/networks";
+import { Prometheus } from "./components/docker/prometheus";
+import { Promtail } from "./components/docker/promtail";
+import { type StackContext, hostUrl } from "./components/docker/container";
+import { Tempo } from "./components/docker/tempo";
 import { loadSettings } from "./config";
 
 // 1. Settings: every key validated before any resource is registered.

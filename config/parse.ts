@@ -1,6 +1,6 @@
 import { BlockList, isIP } from "node:net";
-import { composeProjectOfDefaultNetwork } from "../components/names";
-import { publishedUrl } from "../components/shared/urls";
+import { composeProjectOfDefaultNetwork } from "../components/observability/names";
+import { publishedUrl } from "./conventions";
 import { type ConfigType, KEYS, KEY_NAMES, type Key, type Values } from "./keys";
 
 /**

@@ -17,7 +17,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { parse } from "yaml";
-import { BIND_ALL_LABEL } from "../components/names";
+import { BIND_ALL_LABEL } from "../components/observability/names";
 
 /** Pulumi's marker for a value a preview cannot know yet (engine `UnknownStringValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

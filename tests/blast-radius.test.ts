@@ -1,5 +1,5 @@
-import type * as alertsModule from "../components/grafana/alerts";
-import type * as panelsModule from "../components/grafana/panels";
+import type * as alertsModule from "../components/observability/grafana/alerts";
+import type * as panelsModule from "../components/observability/grafana/panels";
 import { type Registered, type RunOptions, runProgram, stackFileConfig } from "./helpers/program";
 
 /**
@@ -216,7 +216,7 @@ describe("blast radius in dev", () => {
 /** A panel edit: the total request rate panel gets another title. */
 const EDITED_TITLE = "Total requests per second (all endpoints)";
 const panelEdit: RunOptions["modules"] = {
-  "components/grafana/panels": (actual: typeof panelsModule) => ({
+  "components/observability/grafana/panels": (actual: typeof panelsModule) => ({
     ...actual,
     requestRateTotalPanel: () => actual.requestRateTotalPanel().title(EDITED_TITLE),
   }),
@@ -225,7 +225,7 @@ const panelEdit: RunOptions["modules"] = {
 /** A threshold edit: High Latency fires above 3 s instead of 2 s. */
 const LATENCY_ALERT = "timemanager-high-latency";
 const thresholdEdit: RunOptions["modules"] = {
-  "components/grafana/alerts": (actual: typeof alertsModule) => ({
+  "components/observability/grafana/alerts": (actual: typeof alertsModule) => ({
     ...actual,
     ALERTS: actual.ALERTS.map((a) => (a.uid === LATENCY_ALERT ? { ...a, threshold: 3 } : a)),
   }),

@@ -1,8 +1,8 @@
-import { renderLokiConfig } from "../components/loki/config";
-import { renderPrometheusConfig } from "../components/prometheus/config";
-import { renderRules } from "../components/prometheus/rules";
-import { renderPromtailConfig } from "../components/promtail/config";
-import { renderTempoConfig } from "../components/tempo/config";
+import { renderLokiConfig } from "../components/observability/loki/config";
+import { renderPrometheusConfig } from "../components/observability/prometheus/config";
+import { renderRules } from "../components/observability/prometheus/rules";
+import { renderPromtailConfig } from "../components/observability/logs/promtail";
+import { renderTempoConfig } from "../components/observability/tempo/config";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { type ProgramRun, type Registered, runProgram, stackFileConfig } from "./helpers/program";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
-import { GRAFANA_UIDS } from "../names";
-import { ALERTS, EVALUATION_INTERVAL_SECONDS, ruleInput } from "./alerts";
-import { DATASOURCES } from "./datasources";
+import { GRAFANA_UIDS } from "../observability/names";
+import { ALERTS, EVALUATION_INTERVAL_SECONDS, ruleInput } from "../observability/grafana/alerts";
+import { DATASOURCES } from "../observability/grafana/datasources";
 
 /** Where alerts go. With `none`, Grafana's own notification policy stays as it is. */
 export interface AlertContact {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { JOBS } from "../../components/names";
-import { RECORDED } from "../../components/prometheus/rules";
+import { JOBS } from "../../components/observability/names";
+import { RECORDED } from "../../components/observability/prometheus/rules";
 
 /**
  * The benchmark's synthetic history: the backend's request counter and duration histogram and

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { freePort, stopProcess } from "../../tests/helpers/processes";
+import { freePort, stopProcess } from "../lib/processes";
 
 /** A Prometheus 3 serving a backfilled TSDB on 127.0.0.1, nothing scraped, no rules. */
 

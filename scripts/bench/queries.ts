@@ -1,7 +1,7 @@
-import { DATASOURCE_UIDS } from "../../components/names";
-import { dashboardQueries } from "../../components/grafana/dashboard";
-import { LATENCY_P99_BY_PATH_RAW } from "../../components/grafana/panels";
-import { RATE_WINDOW, RECORDED } from "../../components/prometheus/rules";
+import { DATASOURCE_UIDS } from "../../components/observability/names";
+import { dashboardQueries } from "../../components/observability/grafana/dashboard";
+import { LATENCY_P99_BY_PATH_RAW } from "../../components/observability/grafana/panels";
+import { RATE_WINDOW, RECORDED } from "../../components/observability/prometheus/rules";
 import { substituteGrafanaVariables } from "../../tests/helpers/grammars";
 
 /**

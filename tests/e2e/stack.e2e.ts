@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type ConfigMap, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import { DATASOURCE_UIDS, JOBS } from "../../components/names";
+import { DATASOURCE_UIDS, JOBS } from "../../components/observability/names";
 
 const ROOT = path.join(__dirname, "..", "..");
 const POLICY_PACK = path.join(ROOT, "policy");

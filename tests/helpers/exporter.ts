@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { APP_CONTAINERS } from "../../components/names";
+import { APP_CONTAINERS } from "../../components/observability/names";
 
 /**
  * A synthetic exporter for live tests: the backend's, Traefik's and cAdvisor's metrics, with

@@ -90,7 +90,7 @@ export interface ProgramAttempt {
 export interface RunOptions {
   /**
    * Program modules swapped for this run only, by path relative to the repository root (such as
-   * `components/grafana/panels`): the factory gets the real module and returns what the program
+   * `components/observability/grafana/panels`): the factory gets the real module and returns what the program
    * imports instead, so a test can stand for a code edit. Later runs load the real modules again.
    */
   readonly modules?: Readonly<Record<string, (actual: never) => unknown>>;

@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import { JOBS, PATHS } from "../../components/names";
-import { prometheusFlags, renderPrometheusConfig } from "../../components/prometheus/config";
-import { RECORDED, renderRules } from "../../components/prometheus/rules";
+import { JOBS, PATHS } from "../../components/observability/names";
+import { prometheusFlags, renderPrometheusConfig } from "../../components/observability/prometheus/config";
+import { RECORDED, renderRules } from "../../components/observability/prometheus/rules";
 import { startExporter, type Exporter, type Mode } from "../helpers/exporter";
-import { freePort, stopProcess } from "../helpers/processes";
+import { freePort, stopProcess } from "../../scripts/lib/processes";
 import { substituteGrafanaVariables } from "../helpers/grammars";
 import { runTool } from "../helpers/tools";
 

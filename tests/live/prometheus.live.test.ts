@@ -1,11 +1,11 @@
-import { ALERTS, type AlertSpec } from "../../components/grafana/alerts";
+import { ALERTS, type AlertSpec } from "../../components/observability/grafana/alerts";
 import {
   dashboardQueries,
   overviewDashboard,
   type DashboardQuery,
-} from "../../components/grafana/dashboard";
-import { VARIABLES } from "../../components/grafana/panels";
-import { APP_CONTAINERS, DATASOURCE_UIDS, JOBS } from "../../components/names";
+} from "../../components/observability/grafana/dashboard";
+import { VARIABLES } from "../../components/observability/grafana/panels";
+import { APP_CONTAINERS, DATASOURCE_UIDS, JOBS } from "../../components/observability/names";
 import {
   bucketOf,
   expectedValues,

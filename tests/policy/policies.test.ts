@@ -18,7 +18,7 @@ import {
   privilegedAllowList,
   promtailEndOfLife,
 } from "../../policy/policies";
-import { renderLokiConfig } from "../../components/loki/config";
+import { renderLokiConfig } from "../../components/observability/loki/config";
 import { runProgram, stackFileConfig } from "../helpers/program";
 import {
   policyResource,

@@ -1,5 +1,5 @@
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { renderDashboard } from "../../../components/grafana/dashboard";
+import { renderDashboard } from "../../../components/observability/grafana/dashboard";
 import {
   type ProgramRun,
   type Registered,

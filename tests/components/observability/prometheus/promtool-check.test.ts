@@ -1,0 +1,124 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { PATHS } from "../../../../components/observability/names";
+import { renderPrometheusConfig } from "../../../../components/observability/prometheus/config";
+import {
+  ALERTING_RULES,
+  RECORDED,
+  RECORDING_RULES,
+  renderRules,
+} from "../../../../components/observability/prometheus/rules";
+import { describeWithTool, runTool } from "../../../helpers/tools";
+
+const TARGETS = {
+  backendTarget: "backend:8080",
+  traefikTarget: "traefik:8082",
+  logShipperTarget: "log-shipper:9080",
+};
+
+const RULE_COUNT = RECORDING_RULES.length + ALERTING_RULES.length;
+
+interface RulesFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
+
+/** The rules file with one rule's expr replaced. */
+function withExpr(rules: string, record: string, expr: string): string {
+  const file = parse(rules) as RulesFile;
+  const rule = file.groups.flatMap((g) => g.rules).find((r) => r.record === record);
+  if (rule === undefined) throw new Error(`no recording rule ${record} in the rendered rules`);
+  rule.expr = expr;
+  return stringify(file);
+}
+
+describeWithTool("promtool", (promtool) => {
+  let root: string;
+  // The container paths under a temp root: rule_files is relative to the config's directory.
+  const inRoot = (containerPath: string): string => path.join(root, containerPath);
+
+  function layOut(rules: string): void {
+    for (const [file, text] of [
+      [PATHS.prometheusConfig, renderPrometheusConfig(TARGETS)],
+      [PATHS.prometheusRules, rules],
+    ] as const) {
+      fs.mkdirSync(path.dirname(inRoot(file)), { recursive: true });
+      fs.writeFileSync(inRoot(file), text);
+    }
+  }
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-check-"));
+  });
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it("accepts prometheus.yml and the rules file it references, as uploaded", () => {
+    // Given the rendered config and rules laid out as in the container
+    layOut(renderRules());
+
+    // When promtool checks the config
+    const run = runTool(promtool, ["check", "config", inRoot(PATHS.prometheusConfig)]);
+
+    // Then it passes, and it found and checked every rule through rule_files
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining(`SUCCESS: ${RULE_COUNT} rules found`) as unknown,
+    });
+  });
+
+  it("accepts the rules file on its own", () => {
+    // Given the rendered rules file
+    layOut(renderRules());
+
+    // When promtool checks it
+    const run = runTool(promtool, ["check", "rules", inRoot(PATHS.prometheusRules)]);
+
+    // Then it passes with every rule counted
+    expect({ status: run.status, output: run.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining(`SUCCESS: ${RULE_COUNT} rules found`) as unknown,
+    });
+  });
+
+  describe("when one rule's expr is not valid PromQL", () => {
+    // The error ratio with its closing parenthesis dropped.
+    const broken = withExpr(
+      renderRules(),
+      RECORDED.errorRatio,
+      'sum by (job) (rate(http_requests_total{status=~"5.."}[5m])',
+    );
+
+    it("check rules fails and names the rule", () => {
+      // Given the rules file with the broken expr
+      layOut(broken);
+
+      // When promtool checks it
+      const run = runTool(promtool, ["check", "rules", inRoot(PATHS.prometheusRules)]);
+
+      // Then it fails, naming the rule and the parse error
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr: expect.stringContaining(
+          `"${RECORDED.errorRatio}": could not parse expression`,
+        ) as unknown,
+      });
+    });
+
+    it("check config fails too, because it checks the rules it references", () => {
+      // Given the config next to the broken rules file
+      layOut(broken);
+
+      // When promtool checks the config
+      const run = runTool(promtool, ["check", "config", inRoot(PATHS.prometheusConfig)]);
+
+      // Then it fails on the rule
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr: expect.stringContaining(`"${RECORDED.errorRatio}": could not parse`) as unknown,
+      });
+    });
+  });
+});
