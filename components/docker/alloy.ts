@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_SHIPPER, PATHS } from "../observability/names";
-import {
-  type StackContext,
-  bashHttpCheck,
-  dataVolume,
-  serviceContainer,
-} from "./container";
+import { type StackContext, bashHttpCheck, dataVolume, serviceContainer } from "./container";
 import { renderAlloyConfig } from "../observability/logs/alloy";
 import { ALLOY } from "../observability/logs/alloy-constants";
 

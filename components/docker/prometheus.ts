@@ -1,12 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, PATHS, PORTS } from "../observability/names";
-import {
-  type StackContext,
-  dataVolume,
-  hostUrl,
-  internalUrl,
-  serviceContainer,
-} from "./container";
+import { type StackContext, dataVolume, hostUrl, internalUrl, serviceContainer } from "./container";
 import { prometheusFlags, renderPrometheusConfig } from "../observability/prometheus/config";
 import { renderRules } from "../observability/prometheus/rules";
 

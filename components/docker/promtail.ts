@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { HOSTS, LOG_SHIPPER, PATHS, PORTS } from "../observability/names";
-import {
-  type StackContext,
-  bashHttpCheck,
-  dataVolume,
-  serviceContainer,
-} from "./container";
+import { type StackContext, bashHttpCheck, dataVolume, serviceContainer } from "./container";
 import { renderPromtailConfig } from "../observability/logs/promtail";
 
 export interface PromtailArgs {

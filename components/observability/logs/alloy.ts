@@ -17,7 +17,8 @@
 //   discovery.docker's targets as well would apply the rules twice.
 // - docs/sources/reference/components/loki/loki.write.md (01cf09f5): `endpoint { url }`, export
 //   `receiver`.
-import { COMPOSE_LABELS, LOG_LABELS, PATHS } from "../names";
+import { PATHS } from "../names";
+import { DOCKER_STREAM_SOURCE, type LogRelabelRule, dockerLogLabelRules } from "./labels";
 import { type AlloyBlock, attr, block, ref, renderAlloy } from "./alloy-syntax";
 
 /** Options for Alloy's configuration file. */
@@ -26,35 +27,12 @@ export interface AlloyConfigOptions {
   readonly lokiPushUrl: string;
 }
 
-/** One relabel rule, action replace with the default replacement `$1`. */
-export interface AlloyRelabelRule {
-  readonly sourceLabels: readonly string[];
-  /** RE2, anchored by Alloy at both ends. @default "(.*)" */
-  readonly regex?: string;
-  readonly targetLabel: string;
-}
-
-type LogLabel = (typeof LOG_LABELS)[number];
-
-/** Docker discovery exposes container labels with every character outside [a-zA-Z0-9_] as `_`. */
-function dockerLabelMeta(label: string): string {
-  return `__meta_docker_container_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
-}
-
-/** Where each Loki label comes from; typed so a label added to LOG_LABELS must be sourced here. */
-const LOG_LABEL_SOURCES: Record<LogLabel, Omit<AlloyRelabelRule, "targetLabel">> = {
-  // Docker reports names with a leading slash.
-  container_name: { sourceLabels: ["__meta_docker_container_name"], regex: "/(.*)" },
-  compose_service: { sourceLabels: [dockerLabelMeta(COMPOSE_LABELS.service)] },
-  compose_project: { sourceLabels: [dockerLabelMeta(COMPOSE_LABELS.project)] },
-};
-
 /** The rules that give every log stream the shared log labels, plus `stream` (stdout/stderr). */
-export function alloyRelabelRules(): readonly AlloyRelabelRule[] {
+export function alloyRelabelRules(): readonly LogRelabelRule[] {
   return [
-    ...LOG_LABELS.map((targetLabel) => ({ ...LOG_LABEL_SOURCES[targetLabel], targetLabel })),
+    ...dockerLogLabelRules(),
     // Set by loki.source.docker per stream, not by discovery: only relabel_rules can see it.
-    { sourceLabels: ["__meta_docker_container_log_stream"], targetLabel: "stream" },
+    { sourceLabels: [DOCKER_STREAM_SOURCE], targetLabel: "stream" },
   ];
 }
 

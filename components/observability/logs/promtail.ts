@@ -3,7 +3,8 @@
 // 7428b0b06bfe6d117a96533ba8eaa4fd8706609a): server, clients, positions, scrape_configs,
 // docker_sd_configs and its meta labels.
 import { stringify } from "yaml";
-import { COMPOSE_LABELS, LOG_LABELS, PATHS, PORTS } from "../names";
+import { PATHS, PORTS } from "../names";
+import { DOCKER_STREAM_SOURCE, dockerLogLabelRules } from "./labels";
 
 /** Options for Promtail's configuration file. */
 export interface PromtailConfigOptions {
@@ -11,38 +12,15 @@ export interface PromtailConfigOptions {
   readonly lokiPushUrl: string;
 }
 
-type LogLabel = (typeof LOG_LABELS)[number];
-
-interface LabelSource {
-  readonly sourceLabel: string;
-  readonly regex?: string;
-}
-
-/** Docker discovery exposes container labels with every character outside [a-zA-Z0-9_] as `_`. */
-function dockerLabelMeta(label: string): string {
-  return `__meta_docker_container_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
-}
-
-/** Where each Loki label comes from; typed so a label added to LOG_LABELS must be sourced here. */
-const LOG_LABEL_SOURCES: Record<LogLabel, LabelSource> = {
-  // Docker reports names with a leading slash.
-  container_name: { sourceLabel: "__meta_docker_container_name", regex: "/(.*)" },
-  compose_service: { sourceLabel: dockerLabelMeta(COMPOSE_LABELS.service) },
-  compose_project: { sourceLabel: dockerLabelMeta(COMPOSE_LABELS.project) },
-};
-
 /** Renders `/etc/promtail/config.yml`: every container on the Docker host, shipped to Loki. */
 export function renderPromtailConfig(opts: PromtailConfigOptions): string {
   const relabelConfigs = [
-    ...LOG_LABELS.map((target) => {
-      const { sourceLabel, regex } = LOG_LABEL_SOURCES[target];
-      return {
-        source_labels: [sourceLabel],
-        ...(regex === undefined ? {} : { regex }),
-        target_label: target,
-      };
-    }),
-    { source_labels: ["__meta_docker_container_log_stream"], target_label: "stream" },
+    ...dockerLogLabelRules().map((rule) => ({
+      source_labels: rule.sourceLabels,
+      ...(rule.regex === undefined ? {} : { regex: rule.regex }),
+      target_label: rule.targetLabel,
+    })),
+    { source_labels: [DOCKER_STREAM_SOURCE], target_label: "stream" },
   ];
 
   return stringify({

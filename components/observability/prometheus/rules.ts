@@ -121,12 +121,21 @@ export const ALERTING_RULES: readonly AlertingRule[] = [
 /** The group names in the rules file. */
 export const RULE_GROUPS = { recording: "timemanager-recording", alerts: "timemanager" } as const;
 
+/** One rule group as Prometheus and the Operator's PrometheusRule spell it. */
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly (RecordingRule | AlertingRule)[];
+}
+
+/** Every rule group Prometheus loads, on either platform. */
+export function ruleGroups(): RuleGroup[] {
+  return [
+    { name: RULE_GROUPS.recording, rules: RECORDING_RULES.map((r) => ({ ...r })) },
+    { name: RULE_GROUPS.alerts, rules: ALERTING_RULES.map((r) => ({ ...r })) },
+  ];
+}
+
 /** The rules file Prometheus loads, as uploaded into the container. */
 export function renderRules(): string {
-  return stringify({
-    groups: [
-      { name: RULE_GROUPS.recording, rules: RECORDING_RULES.map((r) => ({ ...r })) },
-      { name: RULE_GROUPS.alerts, rules: ALERTING_RULES.map((r) => ({ ...r })) },
-    ],
-  });
+  return stringify({ groups: ruleGroups() });
 }
