@@ -16,11 +16,90 @@ export interface HostPorts {
   readonly tempoOtlpHttp: number;
 }
 
+/** Where the services run. */
+export type Platform = "docker" | "kubernetes";
+
+/** One upstream Helm chart, pinned. */
+export interface ChartRef {
+  /** Chart name in its repository, e.g. "kube-prometheus-stack". */
+  readonly chart: string;
+  /** Helm repository URL. */
+  readonly repo: string;
+  /** Exact chart version, e.g. "88.5.3". */
+  readonly version: string;
+}
+
+/** A workload of the app that Prometheus scrapes on Kubernetes, through a PodMonitor. */
+export interface PodTarget {
+  /** Namespace of the app's pods. */
+  readonly namespace: string;
+  /** Labels the pods carry (matchLabels). */
+  readonly matchLabels: Readonly<Record<string, string>>;
+  /** Name of the container port serving /metrics. */
+  readonly port: string;
+}
+
+/** S3-compatible object storage for Loki and Tempo. */
+export interface ObjectStorage {
+  /** host[:port], no scheme, e.g. "s3.eu-west-3.amazonaws.com" or "minio.storage:9000". */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Plain HTTP to the endpoint. */
+  readonly insecure: boolean;
+  /** Path-style bucket URLs (MinIO and most non-AWS stores). */
+  readonly forcePathStyle: boolean;
+  readonly buckets: {
+    readonly lokiChunks: string;
+    readonly lokiRuler: string;
+    readonly tempo: string;
+  };
+  /** Pulumi secrets. */
+  readonly accessKeyId: pulumi.Output<string>;
+  readonly secretAccessKey: pulumi.Output<string>;
+}
+
+/** What only the Kubernetes platform reads. */
+export interface KubernetesSettings {
+  /** The one namespace every object of the stack goes into. */
+  readonly namespace: string;
+  readonly charts: {
+    readonly kubePrometheusStack: ChartRef;
+    readonly loki: ChartRef;
+    readonly tempo: ChartRef;
+    readonly alloy: ChartRef;
+    readonly grafana: ChartRef;
+  };
+  /** StorageClass of every PVC; absent means the cluster's default class. */
+  readonly storageClass?: string;
+  /** PVC sizes, in GiB. */
+  readonly volumeGb: {
+    readonly prometheus: number;
+    readonly loki: number;
+    readonly tempo: number;
+    readonly grafana: number;
+  };
+  readonly replicas: {
+    readonly prometheus: number;
+    /** Each of Loki's read, write and backend targets; only with object storage. */
+    readonly loki: number;
+  };
+  /** Absent: Loki single binary and Tempo on PVCs. */
+  readonly objectStorage?: ObjectStorage;
+  readonly targets: { readonly backend: PodTarget; readonly traefik: PodTarget };
+  /** Deploy kube-prometheus-stack's Alertmanager (off by default: Grafana alerts notify). */
+  readonly alertmanager: boolean;
+  /** An Ingress for Grafana at this host; absent means none (reach it by port-forward). */
+  readonly grafanaIngress?: { readonly host: string; readonly className?: string };
+}
+
 /** Everything the program needs from the stack's configuration, validated and complete. */
 export interface Settings {
   readonly project: string;
   readonly stack: string;
   readonly environment: Environment;
+  readonly platform: Platform;
+  /** Present exactly when `platform` is kubernetes. */
+  readonly kubernetes?: KubernetesSettings;
   /** Container names are `<namePrefix>-<service>`. */
   readonly namePrefix: string;
   /** Value of the compose project label on every container. */
