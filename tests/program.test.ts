@@ -299,9 +299,22 @@ describe.each([
   });
 
   test("every child resource is parented to its component", () => {
-    const children = result.resources.filter((r) => !r.type.startsWith("timemanager:"));
+    // The Grafana provider stands beside GrafanaContent, which receives it through opts.
+    const children = result.resources.filter(
+      (r) => !r.type.startsWith("timemanager:") && r.type !== "pulumi:providers:grafana",
+    );
     for (const child of children)
       expect(child.name.startsWith(`${String(child.parent)}-`)).toBe(true);
+  });
+
+  test("the Grafana provider is the stack's own, handed to GrafanaContent", () => {
+    const providers = result.resources.filter((r) => r.type === "pulumi:providers:grafana");
+    expect(providers.map((p) => [p.name, p.parent])).toEqual([
+      ["grafana-content-provider", undefined],
+    ]);
+    const content = result.resources.filter((r) => r.type.startsWith("grafana:"));
+    expect(content.length).toBeGreaterThan(0);
+    for (const r of content) expect(r.provider).toMatch(/::grafana-content-provider::/);
   });
 });
 

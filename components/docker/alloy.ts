@@ -1,29 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { LogShipper, LogShipperArgs } from "./log-shipper";
 import { LOG_SHIPPER, PATHS } from "../observability/names";
-import { type StackContext, bashHttpCheck, dataVolume, serviceContainer } from "./container";
+import { bashHttpCheck, dataVolume, serviceContainer } from "./container";
 import { renderAlloyConfig } from "../observability/logs/alloy";
-import { ALLOY } from "../observability/logs/alloy-constants";
 
-export interface AlloyArgs {
-  readonly context: StackContext;
-  /** Pinned image, e.g. grafana/alloy:v1.20.1. */
-  readonly image: string;
-  readonly memoryMb: number;
-  /** Loki's push endpoint, e.g. http://loki:3100/loki/api/v1/push. */
-  readonly lokiPushUrl: pulumi.Input<string>;
-}
+/** Alloy's service name, port and paths inside its container. */
+const ALLOY = {
+  /** Service name: container `<prefix>-alloy`, network alias and compose service label. */
+  host: "alloy",
+  /**
+   * HTTP server: UI, /metrics, /-/ready. Promtail's port rather than Alloy's 12345, so that the
+   * log shipper is log-shipper:9080 whichever runs.
+   */
+  port: LOG_SHIPPER.port,
+  /** The image's CMD reads this path. */
+  configPath: "/etc/alloy/config.alloy",
+  /** `--storage.path`: components keep their state (loki.source.docker's positions) here. */
+  dataPath: "/var/lib/alloy/data",
+} as const;
 
 /**
  * Grafana Alloy, the log shipper that replaces Promtail (EOL since 2026-03-02): discovers
  * containers through the Docker socket (read-only) and ships their logs to Loki with the same
  * labels as Promtail.
  */
-export class Alloy extends pulumi.ComponentResource {
-  /** Where Prometheus scrapes its metrics, host:port. */
-  public readonly metricsTarget: pulumi.Output<string>;
+export class Alloy extends pulumi.ComponentResource implements LogShipper {
   public readonly containerName: pulumi.Output<string>;
 
-  constructor(name: string, args: AlloyArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: LogShipperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Alloy", name, {}, opts);
 
     // The storage path holds loki.source.docker's positions: a restart neither re-sends nor skips.
@@ -60,8 +64,7 @@ export class Alloy extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.metricsTarget = pulumi.output(`${LOG_SHIPPER.alias}:${port}`);
     this.containerName = container.name;
-    this.registerOutputs({ metricsTarget: this.metricsTarget, containerName: this.containerName });
+    this.registerOutputs({ containerName: this.containerName });
   }
 }

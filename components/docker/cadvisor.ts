@@ -7,9 +7,10 @@ export interface CadvisorArgs {
   /** Pinned image, e.g. ghcr.io/google/cadvisor:v0.60.5. */
   readonly image: string;
   readonly memoryMb: number;
-  /** Seconds between two samples of each container. @default 30 */
-  readonly housekeepingIntervalSeconds?: number;
 }
+
+/** Seconds between two samples of each container: two per 15 s scrape would be wasted work. */
+const HOUSEKEEPING_INTERVAL_SECONDS = 30;
 
 /**
  * Metric groups cAdvisor would collect and the dashboard does not use: its default disabled set
@@ -60,8 +61,6 @@ export class Cadvisor extends pulumi.ComponentResource {
 
   constructor(name: string, args: CadvisorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Cadvisor", name, {}, opts);
-    const housekeeping = args.housekeepingIntervalSeconds ?? 30;
-
     const container = serviceContainer(
       `${name}-container`,
       {
@@ -70,7 +69,7 @@ export class Cadvisor extends pulumi.ComponentResource {
         image: args.image,
         memoryMb: args.memoryMb,
         hostMounts: CADVISOR_HOST_MOUNTS,
-        command: cadvisorFlags(housekeeping),
+        command: cadvisorFlags(HOUSEKEEPING_INTERVAL_SECONDS),
         // Reading every container's cgroups and the kernel log (OOM events) needs root and
         // privileged mode on cgroup v2 hosts (cadvisor docs/running.md).
         privileged: true,

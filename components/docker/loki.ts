@@ -10,8 +10,8 @@ export interface LokiArgs {
   readonly memoryMb: number;
   /** Host port of the HTTP API. */
   readonly hostPort: number;
-  /** How long logs are kept. @default 7 */
-  readonly retentionDays?: number;
+  /** How long logs are kept. */
+  readonly retentionDays: number;
 }
 
 /** Loki: log storage on the loki_data volume, retention enforced by its compactor. */
@@ -26,8 +26,6 @@ export class Loki extends pulumi.ComponentResource {
 
   constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Loki", name, {}, opts);
-    const retentionDays = args.retentionDays ?? 7;
-
     const data = dataVolume(`${name}-data`, args.context, "loki", { parent: this });
     const container = serviceContainer(
       `${name}-container`,
@@ -37,7 +35,12 @@ export class Loki extends pulumi.ComponentResource {
         image: args.image,
         memoryMb: args.memoryMb,
         ports: [{ internal: PORTS.loki, external: args.hostPort }],
-        files: [{ path: PATHS.lokiConfig, content: renderLokiConfig({ retentionDays }) }],
+        files: [
+          {
+            path: PATHS.lokiConfig,
+            content: renderLokiConfig({ retentionDays: args.retentionDays }),
+          },
+        ],
         // /loki exists in the image owned by 10001, Loki's user: Docker copies that ownership
         // into the empty volume on first mount (cmd/loki/Dockerfile).
         volumes: [{ volume: data, path: PATHS.lokiData }],

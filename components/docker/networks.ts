@@ -7,8 +7,8 @@ export interface NetworksArgs {
   readonly monitoringNetworkName: string;
   /** The app's network (compose: <project>_default). */
   readonly appNetworkName: string;
-  /** Create the app network rather than join the app's. @default false */
-  readonly createAppNetwork?: boolean;
+  /** Create the app network rather than join the app's. */
+  readonly createAppNetwork: boolean;
   /** The stack's compose project label, put on the monitoring network. */
   readonly composeProject: string;
 }

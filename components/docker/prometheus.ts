@@ -11,10 +11,10 @@ export interface PrometheusArgs {
   readonly memoryMb: number;
   /** Host port of the UI and API. */
   readonly hostPort: number;
-  /** @default 15 */
-  readonly retentionDays?: number;
-  /** Most disk the TSDB may use. @default "10GB" */
-  readonly retentionSize?: string;
+  /** How long samples are kept. */
+  readonly retentionDays: number;
+  /** Most disk the TSDB may use, e.g. "10GB". */
+  readonly retentionSize: string;
   /** host:port of the backend's /metrics. */
   readonly backendTarget: string;
   /** host:port of Traefik's metrics. */
@@ -35,8 +35,6 @@ export class Prometheus extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Prometheus", name, {}, opts);
-    const retentionDays = args.retentionDays ?? 15;
-    const retentionSize = args.retentionSize ?? "10GB";
 
     const data = dataVolume(`${name}-data`, args.context, "prometheus", { parent: this });
     const container = serviceContainer(
@@ -54,7 +52,7 @@ export class Prometheus extends pulumi.ComponentResource {
           { path: PATHS.prometheusRules, content: renderRules() },
         ],
         volumes: [{ volume: data, path: PATHS.prometheusData }],
-        command: prometheusFlags({ retentionDays, retentionSize }),
+        command: prometheusFlags(args),
         // promtool ships in the image whatever its base (busybox or distroless); it GETs /-/ready.
         healthcheck: { test: ["CMD", "/bin/promtool", "check", "ready"] },
       },

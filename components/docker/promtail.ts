@@ -1,27 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { LogShipper, LogShipperArgs } from "./log-shipper";
 import { HOSTS, LOG_SHIPPER, PATHS, PORTS } from "../observability/names";
-import { type StackContext, bashHttpCheck, dataVolume, serviceContainer } from "./container";
+import { bashHttpCheck, dataVolume, serviceContainer } from "./container";
 import { renderPromtailConfig } from "../observability/logs/promtail";
-
-export interface PromtailArgs {
-  readonly context: StackContext;
-  /** Pinned image: grafana/promtail:3.6.11 is the last release. */
-  readonly image: string;
-  readonly memoryMb: number;
-  /** Loki's push endpoint, e.g. http://loki:3100/loki/api/v1/push. */
-  readonly lokiPushUrl: pulumi.Input<string>;
-}
 
 /**
  * Promtail, the seed's log shipper: discovers containers through the Docker socket (read-only)
  * and ships their logs to Loki with the compose labels.
  */
-export class Promtail extends pulumi.ComponentResource {
-  /** Where Prometheus scrapes its metrics, host:port. */
-  public readonly metricsTarget: pulumi.Output<string>;
+export class Promtail extends pulumi.ComponentResource implements LogShipper {
   public readonly containerName: pulumi.Output<string>;
 
-  constructor(name: string, args: PromtailArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: LogShipperArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Promtail", name, {}, opts);
 
     // Positions survive restarts, so logs are neither shipped twice nor skipped.
@@ -48,8 +38,7 @@ export class Promtail extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.metricsTarget = pulumi.output(`${LOG_SHIPPER.alias}:${String(PORTS.promtail)}`);
     this.containerName = container.name;
-    this.registerOutputs({ metricsTarget: this.metricsTarget, containerName: this.containerName });
+    this.registerOutputs({ containerName: this.containerName });
   }
 }

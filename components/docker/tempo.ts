@@ -13,8 +13,8 @@ export interface TempoArgs {
     readonly otlpGrpc: number;
     readonly otlpHttp: number;
   };
-  /** How long traces are kept. @default 7 */
-  readonly retentionDays?: number;
+  /** How long trace blocks are kept, in days. */
+  readonly retentionDays: number;
   /** Where the metrics generator writes service-graph and span metrics. */
   readonly prometheusRemoteWriteUrl: pulumi.Input<string>;
 }
@@ -32,12 +32,13 @@ export class Tempo extends pulumi.ComponentResource {
 
   constructor(name: string, args: TempoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:Tempo", name, {}, opts);
-    const retentionDays = args.retentionDays ?? 7;
 
     const data = dataVolume(`${name}-data`, args.context, "tempo", { parent: this });
     const config = pulumi
       .output(args.prometheusRemoteWriteUrl)
-      .apply((url) => renderTempoConfig({ retentionDays, prometheusRemoteWriteUrl: url }));
+      .apply((url) =>
+        renderTempoConfig({ retentionDays: args.retentionDays, prometheusRemoteWriteUrl: url }),
+      );
     const container = serviceContainer(
       `${name}-container`,
       {

@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as grafana from "@pulumiverse/grafana";
 import { GRAFANA_UIDS } from "../observability/names";
-import { ALERTS, EVALUATION_INTERVAL_SECONDS, ruleInput } from "../observability/grafana/alerts";
-import { DATASOURCES } from "../observability/grafana/datasources";
+import {
+  type AlertSpec,
+  EVALUATION_INTERVAL_SECONDS,
+  ruleInput,
+} from "../observability/grafana/alerts";
+import type { DatasourceSpec } from "../observability/grafana/datasources";
 
 /** Where alerts go. With `none`, Grafana's own notification policy stays as it is. */
 export interface AlertContact {
@@ -14,13 +18,14 @@ export interface AlertContact {
 }
 
 export interface GrafanaContentArgs {
-  /** URL of the Grafana API, from the machine running Pulumi. */
+  /** Grafana's URL as a person opens it: the dashboard link is built on it. */
   readonly url: string;
-  readonly adminUser: string;
-  /** A Pulumi secret. */
-  readonly adminPassword: pulumi.Input<string>;
-  /** The dashboard model, as JSON. */
+  /** The datasources, with the URLs the platform gives them. */
+  readonly datasources: readonly DatasourceSpec[];
+  /** The overview dashboard's model, as JSON. */
   readonly dashboardJson: string;
+  /** The alert rules of the one rule group. */
+  readonly alerts: readonly AlertSpec[];
   readonly alerting: AlertContact;
 }
 
@@ -28,10 +33,40 @@ export interface GrafanaContentArgs {
 const PROVIDER_RETRIES = 12;
 const PROVIDER_RETRY_WAIT_SECONDS = 5;
 
+export interface GrafanaProviderArgs {
+  /** URL of the Grafana API, from the machine running Pulumi. */
+  readonly url: string;
+  readonly adminUser: string;
+  /** A Pulumi secret. */
+  readonly adminPassword: pulumi.Input<string>;
+}
+
+/**
+ * The Grafana provider every content resource uses, authenticated as the admin. Give it
+ * `dependsOn` the Grafana server, so that nothing it manages is created before Grafana answers.
+ */
+export function grafanaProvider(
+  name: string,
+  args: GrafanaProviderArgs,
+  opts?: pulumi.CustomResourceOptions,
+): grafana.Provider {
+  return new grafana.Provider(
+    name,
+    {
+      url: args.url,
+      auth: pulumi.secret(pulumi.interpolate`${args.adminUser}:${args.adminPassword}`),
+      retries: PROVIDER_RETRIES,
+      retryWait: PROVIDER_RETRY_WAIT_SECONDS,
+      retryStatusCodes: ["429", "502", "503", "504"],
+    },
+    opts,
+  );
+}
+
 /**
  * What lives inside Grafana: datasources, the folder, the overview dashboard, the alert rules
- * and, when configured, where alerts are sent. Give it `dependsOn` the Grafana server, so that
- * nothing here is created before the container is healthy.
+ * and, when configured, where alerts are sent. The same on every platform: all of it comes in
+ * through `args`, and the Grafana provider through `opts.provider`.
  */
 export class GrafanaContent extends pulumi.ComponentResource {
   public readonly folderUid: pulumi.Output<string>;
@@ -44,21 +79,10 @@ export class GrafanaContent extends pulumi.ComponentResource {
   constructor(name: string, args: GrafanaContentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("timemanager:monitoring:GrafanaContent", name, {}, opts);
 
-    const provider = new grafana.Provider(
-      `${name}-provider`,
-      {
-        url: args.url,
-        auth: pulumi.secret(pulumi.interpolate`${args.adminUser}:${args.adminPassword}`),
-        retries: PROVIDER_RETRIES,
-        retryWait: PROVIDER_RETRY_WAIT_SECONDS,
-        retryStatusCodes: ["429", "502", "503", "504"],
-      },
-      // Every Grafana resource uses this provider, so they all wait for what it waits for.
-      { parent: this, dependsOn: opts?.dependsOn },
-    );
-    const inGrafana = { parent: this, provider };
+    // Every child inherits the provider given in `opts`.
+    const inGrafana = { parent: this };
 
-    const datasources = DATASOURCES.map(
+    const datasources = args.datasources.map(
       (ds) =>
         new grafana.oss.DataSource(
           `${name}-datasource-${ds.type}`,
@@ -91,7 +115,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
         name: GRAFANA_UIDS.alertGroup,
         folderUid: folder.uid,
         intervalSeconds: EVALUATION_INTERVAL_SECONDS,
-        rules: ALERTS.map(ruleInput),
+        rules: args.alerts.map(ruleInput),
       },
       { ...inGrafana, dependsOn: datasources },
     );
@@ -101,7 +125,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
     // The uid is the model's own (stable); wait for the dashboard so the link works once shown.
     this.dashboardUrl = dashboard.id.apply(() => `${args.url}/d/${GRAFANA_UIDS.dashboard}`);
     this.datasourceUids = pulumi.output(
-      Object.fromEntries(DATASOURCES.map((ds) => [ds.type, ds.uid])),
+      Object.fromEntries(args.datasources.map((ds) => [ds.type, ds.uid])),
     );
     this.alertRuleUids = rules.rules.apply((rs) =>
       Object.fromEntries(rs.map((r) => [r.name, r.uid])),

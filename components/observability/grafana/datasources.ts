@@ -1,4 +1,4 @@
-import { DATASOURCE_UIDS, HOSTS, PORTS } from "../names";
+import { DATASOURCE_UIDS } from "../names";
 import { SCRAPE_INTERVAL } from "../prometheus/config";
 
 /**
@@ -15,16 +15,21 @@ export interface DatasourceSpec {
   readonly jsonData: Record<string, unknown>;
 }
 
-const url = (host: string, port: number) => `http://${host}:${String(port)}`;
+/** Where Grafana reaches each backend: the only part of the datasources a platform decides. */
+export interface DatasourceUrls {
+  readonly prometheus: string;
+  readonly loki: string;
+  readonly tempo: string;
+}
 
 /** Span attribute and Loki label that name the same service: OTEL_SERVICE_NAME is the container name. */
 const SERVICE_TO_CONTAINER = [{ key: "service.name", value: "container_name" }];
 
-export const PROMETHEUS_DATASOURCE: DatasourceSpec = {
+const prometheusDatasource = (url: string): DatasourceSpec => ({
   uid: DATASOURCE_UIDS.prometheus,
   name: "Prometheus",
   type: "prometheus",
-  url: url(HOSTS.prometheus, PORTS.prometheus),
+  url,
   isDefault: true,
   jsonData: {
     httpMethod: "POST",
@@ -34,13 +39,13 @@ export const PROMETHEUS_DATASOURCE: DatasourceSpec = {
     // Exemplars carry the trace id of a sampled request: link them to Tempo.
     exemplarTraceIdDestinations: [{ name: "trace_id", datasourceUid: DATASOURCE_UIDS.tempo }],
   },
-};
+});
 
-export const LOKI_DATASOURCE: DatasourceSpec = {
+const lokiDatasource = (url: string): DatasourceSpec => ({
   uid: DATASOURCE_UIDS.loki,
   name: "Loki",
   type: "loki",
-  url: url(HOSTS.loki, PORTS.loki),
+  url,
   isDefault: false,
   jsonData: {
     maxLines: 1000,
@@ -55,13 +60,13 @@ export const LOKI_DATASOURCE: DatasourceSpec = {
       },
     ],
   },
-};
+});
 
-export const TEMPO_DATASOURCE: DatasourceSpec = {
+const tempoDatasource = (url: string): DatasourceSpec => ({
   uid: DATASOURCE_UIDS.tempo,
   name: "Tempo",
   type: "tempo",
-  url: url(HOSTS.tempo, PORTS.tempo),
+  url,
   isDefault: false,
   jsonData: {
     tracesToLogsV2: {
@@ -95,10 +100,13 @@ export const TEMPO_DATASOURCE: DatasourceSpec = {
     lokiSearch: { datasourceUid: DATASOURCE_UIDS.loki },
     traceQuery: { timeShiftEnabled: true, spanStartTimeShift: "-1h", spanEndTimeShift: "1h" },
   },
-};
+});
 
-export const DATASOURCES: readonly DatasourceSpec[] = [
-  PROMETHEUS_DATASOURCE,
-  LOKI_DATASOURCE,
-  TEMPO_DATASOURCE,
-];
+/** The three datasources, identical on every platform but for the URLs. */
+export function datasources(urls: DatasourceUrls): readonly DatasourceSpec[] {
+  return [
+    prometheusDatasource(urls.prometheus),
+    lokiDatasource(urls.loki),
+    tempoDatasource(urls.tempo),
+  ];
+}
