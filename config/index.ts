@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { type Environment, parseValues } from "./parse";
-import type { Values } from "./keys";
+import { splitLabel, type Values } from "./keys";
 
 export { SettingsError, SEED_DEV_PASSWORD } from "./parse";
 export type { Environment } from "./parse";
@@ -166,12 +166,91 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** `key=value` labels as matchLabels. */
+function labelRecord(labels: readonly string[]): Record<string, string> {
+  return Object.fromEntries(labels.map(splitLabel));
+}
+
+/** What only the Kubernetes platform reads, from validated values. */
+function kubernetesSettings(v: Values): KubernetesSettings {
+  const chart = (chart: string, repo: string, version: string): ChartRef => ({
+    chart,
+    repo,
+    version,
+  });
+  return {
+    namespace: v.kubernetesNamespace,
+    charts: {
+      kubePrometheusStack: chart(
+        v.kubePrometheusStackChart,
+        v.kubePrometheusStackChartRepo,
+        v.kubePrometheusStackChartVersion,
+      ),
+      loki: chart(v.lokiChart, v.lokiChartRepo, v.lokiChartVersion),
+      tempo: chart(v.tempoChart, v.tempoChartRepo, v.tempoChartVersion),
+      alloy: chart(v.alloyChart, v.alloyChartRepo, v.alloyChartVersion),
+      grafana: chart(v.grafanaChart, v.grafanaChartRepo, v.grafanaChartVersion),
+    },
+    ...(v.storageClass === "" ? {} : { storageClass: v.storageClass }),
+    volumeGb: {
+      prometheus: v.prometheusVolumeGb,
+      loki: v.lokiVolumeGb,
+      tempo: v.tempoVolumeGb,
+      grafana: v.grafanaVolumeGb,
+    },
+    replicas: { prometheus: v.prometheusReplicas, loki: v.lokiReplicas },
+    // parseValues refuses an endpoint without its buckets and credentials.
+    ...(v.objectStorageEndpoint === "" ||
+    v.objectStorageAccessKeyId === undefined ||
+    v.objectStorageSecretAccessKey === undefined
+      ? {}
+      : {
+          objectStorage: {
+            endpoint: v.objectStorageEndpoint,
+            region: v.objectStorageRegion,
+            insecure: v.objectStorageInsecure,
+            forcePathStyle: v.objectStorageForcePathStyle,
+            buckets: {
+              lokiChunks: v.lokiChunksBucket,
+              lokiRuler: v.lokiRulerBucket,
+              tempo: v.tempoBucket,
+            },
+            accessKeyId: pulumi.secret(v.objectStorageAccessKeyId),
+            secretAccessKey: pulumi.secret(v.objectStorageSecretAccessKey),
+          },
+        }),
+    targets: {
+      backend: {
+        namespace: v.backendNamespace,
+        matchLabels: labelRecord(v.backendPodLabels),
+        port: v.backendMetricsPort,
+      },
+      traefik: {
+        namespace: v.traefikNamespace,
+        matchLabels: labelRecord(v.traefikPodLabels),
+        port: v.traefikMetricsPort,
+      },
+    },
+    alertmanager: v.alertmanager,
+    ...(v.grafanaIngressHost === ""
+      ? {}
+      : {
+          grafanaIngress: {
+            host: v.grafanaIngressHost,
+            ...(v.grafanaIngressClass === "" ? {} : { className: v.grafanaIngressClass }),
+          },
+        }),
+  };
+}
+
 /** Shapes validated values into Settings; secrets become Pulumi secrets here. */
 export function toSettings(v: Values, project: string, stack: string): Settings {
   return deepFreeze<Settings>({
     project,
     stack,
     environment: v.environment,
+    platform: v.platform,
+    ...(v.platform === "kubernetes" ? { kubernetes: kubernetesSettings(v) } : {}),
     namePrefix: v.namePrefix,
     composeProject: v.composeProject,
     bindAddress: v.bindAddress,

@@ -1,7 +1,8 @@
 import { BlockList, isIP } from "node:net";
+import { isDeepStrictEqual } from "node:util";
 import { composeProjectOfDefaultNetwork } from "../components/observability/names";
 import { publishedUrl } from "./conventions";
-import { type ConfigType, KEYS, KEY_NAMES, type Key, type Values } from "./keys";
+import { type ConfigType, KEYS, KEY_NAMES, type Key, type KeySpec, type Values } from "./keys";
 
 /**
  * Turns the raw config map of one stack into validated, complete values. Pure: no Pulumi import,
@@ -32,6 +33,27 @@ const HOST_PORT_KEYS = [
   "tempoOtlpGrpcPort",
   "tempoOtlpHttpPort",
 ] as const satisfies readonly Key[];
+
+/** What Loki's and Tempo's object storage needs beside objectStorageEndpoint. */
+const OBJECT_STORAGE_REQUIRED = [
+  "lokiChunksBucket",
+  "lokiRulerBucket",
+  "tempoBucket",
+  "objectStorageAccessKeyId",
+  "objectStorageSecretAccessKey",
+] as const satisfies readonly Key[];
+/** Object storage settings that mean nothing without objectStorageEndpoint. */
+const OBJECT_STORAGE_DEPENDENT = [
+  ...OBJECT_STORAGE_REQUIRED,
+  "objectStorageRegion",
+  "objectStorageInsecure",
+  "objectStorageForcePathStyle",
+] as const satisfies readonly Key[];
+
+const PLATFORM_NAMES = { docker: "Docker", kubernetes: "Kubernetes" } as const satisfies Record<
+  Values["platform"],
+  string
+>;
 
 const ENVIRONMENT_DEFAULTS = {
   dev: { bindAddress: "0.0.0.0", protectData: false, grafanaAdminPassword: SEED_DEV_PASSWORD },
@@ -127,15 +149,18 @@ export function parseValues(
     const fallback = "default" in KEYS[k] ? KEYS[k].default : values[k];
     values[k] = k in given ? given[k] : fallback;
   }
-  values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
+  // On Kubernetes Grafana has no published port to derive a URL from: the stack gives one.
+  if (values.platform === "docker") {
+    values.grafanaUrl ??= publishedUrl(values.bindAddress as string, values.grafanaPort as number);
+  }
   const complete = values as Values;
 
   const crossProblems = crossChecks(complete, new Set(Object.keys(given) as Key[]), project);
   const remote = remoteDockerHost(raw, dockerEnv);
-  if (remote !== undefined && !("grafanaUrl" in given)) {
+  if (complete.platform === "docker" && remote !== undefined && !("grafanaUrl" in given)) {
     // The Grafana provider runs where Pulumi runs: its localhost is not the Docker host's.
     crossProblems.push({
-      keys: ["grafanaUrl"],
+      keys: ["platform", "grafanaUrl"],
       message: problem(
         project,
         "grafanaUrl",
@@ -203,28 +228,31 @@ interface CrossProblem {
   readonly message: string;
 }
 
-/** Rules that span keys, or depend on the environment. */
+/**
+ * Whether the stack gives `key` a value of its own. Compared with the static default, not only
+ * with `given`: Pulumi hands the program Pulumi.yaml's defaults as if the stack had set them, so a
+ * value equal to that default counts as unset.
+ */
+function isSet(key: Key, v: Values, given: ReadonlySet<Key>): boolean {
+  const s: KeySpec = KEYS[key];
+  return given.has(key) && !("default" in s && isDeepStrictEqual(v[key], s.default));
+}
+
+/** Rules that span keys, or depend on the environment or the platform. */
 function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): CrossProblem[] {
   const problems: CrossProblem[] = [];
   const add = (keys: readonly Key[], key: Key, got: string, allowed: string): void => {
     problems.push({ keys, message: problem(project, key, got, allowed) });
   };
-  const owner = new Map<number, Key>();
-  for (const k of HOST_PORT_KEYS) {
-    const other = owner.get(v[k]);
-    if (other === undefined) {
-      owner.set(v[k], k);
-      continue;
-    }
-    // Name the key the stack sets, not the default it collides with.
-    const [clash, holder] = given.has(other) && !given.has(k) ? [other, k] : [k, other];
-    add(
-      [clash, holder],
-      clash,
-      `${String(v[k])}, which ${holder} already uses`,
-      "a port no other key uses",
-    );
+  for (const k of KEY_NAMES) {
+    const only = (KEYS[k] as KeySpec).platform;
+    if (only !== undefined && only !== v.platform && isSet(k, v, given))
+      problems.push({
+        keys: ["platform", k],
+        message: `${project}:${k}: is a ${PLATFORM_NAMES[only]} setting and has no effect with platform ${v.platform}; remove it`,
+      });
   }
+  problems.push(...(v.platform === "docker" ? dockerChecks : kubernetesChecks)(v, given, project));
   if (v.environment !== "dev") {
     const password = v.grafanaAdminPassword as string | undefined;
     const rule = `a secret of at least ${String(PROD_PASSWORD_MIN_LENGTH)} characters other than the seed's dev default, set with \`pulumi config set --secret grafanaAdminPassword\``;
@@ -240,18 +268,6 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
         `a secret shorter than ${String(PROD_PASSWORD_MIN_LENGTH)} characters`,
         rule,
       );
-  }
-  // The app's compose project, when the app network has compose's default name.
-  const appProject = composeProjectOfDefaultNetwork(v.appNetwork);
-  if (appProject === v.composeProject) {
-    const key =
-      given.has("appNetwork") && !given.has("composeProject") ? "appNetwork" : "composeProject";
-    add(
-      ["composeProject", "appNetwork"],
-      key,
-      `${JSON.stringify(v[key])}, which makes the stack's compose project the app's (${appProject})`,
-      "a compose project other than the app's: the app's `docker compose up --remove-orphans` would delete this stack's containers",
-    );
   }
   if (v.alertContact === "webhook" && !given.has("alertWebhookUrl"))
     add(
@@ -293,5 +309,93 @@ function crossChecks(v: Values, given: ReadonlySet<Key>, project: string): Cross
       "nothing",
       "the SMTP login smtpPassword goes with",
     );
+  return problems;
+}
+
+/** Rules of the Docker platform: published ports and compose labels. */
+function dockerChecks(v: Values, given: ReadonlySet<Key>, project: string): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const add = (keys: readonly Key[], key: Key, got: string, allowed: string): void => {
+    problems.push({ keys: ["platform", ...keys], message: problem(project, key, got, allowed) });
+  };
+  const owner = new Map<number, Key>();
+  for (const k of HOST_PORT_KEYS) {
+    const other = owner.get(v[k]);
+    if (other === undefined) {
+      owner.set(v[k], k);
+      continue;
+    }
+    // Name the key the stack sets, not the default it collides with.
+    const [clash, holder] = given.has(other) && !given.has(k) ? [other, k] : [k, other];
+    add(
+      [clash, holder],
+      clash,
+      `${String(v[k])}, which ${holder} already uses`,
+      "a port no other key uses",
+    );
+  }
+  // The app's compose project, when the app network has compose's default name.
+  const appProject = composeProjectOfDefaultNetwork(v.appNetwork);
+  if (appProject === v.composeProject) {
+    const key =
+      given.has("appNetwork") && !given.has("composeProject") ? "appNetwork" : "composeProject";
+    add(
+      ["composeProject", "appNetwork"],
+      key,
+      `${JSON.stringify(v[key])}, which makes the stack's compose project the app's (${appProject})`,
+      "a compose project other than the app's: the app's `docker compose up --remove-orphans` would delete this stack's containers",
+    );
+  }
+  return problems;
+}
+
+/** Rules of the Kubernetes platform: the Grafana URL, object storage, Loki replicas, Ingress. */
+function kubernetesChecks(v: Values, given: ReadonlySet<Key>, project: string): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const add = (keys: readonly Key[], key: Key, got: string, allowed: string): void => {
+    problems.push({ keys: ["platform", ...keys], message: problem(project, key, got, allowed) });
+  };
+  /** A key that means nothing without another: no "got", so a secret is never shown. */
+  const needs = (key: Key, other: Key): void => {
+    problems.push({
+      keys: ["platform", other, key],
+      message: `${project}:${key}: has no effect without ${other}; set ${other} or remove it`,
+    });
+  };
+  if (!given.has("grafanaUrl"))
+    add(
+      ["grafanaUrl"],
+      "grafanaUrl",
+      "nothing",
+      "an http(s) URL: grafanaUrl is required with platform kubernetes: the URL of Grafana's Ingress or of a `kubectl port-forward`, e.g. http://localhost:3000",
+    );
+  if (v.objectStorageEndpoint !== "") {
+    for (const k of OBJECT_STORAGE_REQUIRED) {
+      const spec: KeySpec = KEYS[k];
+      if (v[k] === undefined || v[k] === "")
+        add(
+          ["objectStorageEndpoint", k],
+          k,
+          "nothing",
+          spec.secret === true
+            ? `${spec.allowed}, set with \`pulumi config set --secret ${k}\`, required with objectStorageEndpoint`
+            : "an S3 bucket name, required with objectStorageEndpoint",
+        );
+    }
+  } else {
+    for (const k of OBJECT_STORAGE_DEPENDENT) {
+      if (isSet(k, v, given)) needs(k, "objectStorageEndpoint");
+    }
+    // Without object storage Loki runs its single binary: one pod, one PVC.
+    if (v.lokiReplicas !== KEYS.lokiReplicas.default)
+      add(
+        ["objectStorageEndpoint", "lokiReplicas"],
+        "lokiReplicas",
+        String(v.lokiReplicas),
+        "lokiReplicas needs objectStorageEndpoint: Loki's single binary runs one replica on a PVC; set objectStorageEndpoint or remove lokiReplicas",
+      );
+  }
+  if (v.grafanaIngressClass !== "" && v.grafanaIngressHost === "")
+    needs("grafanaIngressClass", "grafanaIngressHost");
   return problems;
 }

@@ -5,7 +5,7 @@
  * Tests fail when either drifts from the key table; this regenerates them.
  */
 import { stringify } from "yaml";
-import { declaredInProject, type Key, KEYS } from "../config/keys";
+import { declaredInProject, type Key, KEYS, type KeySpec } from "../config/keys";
 
 function pulumiYaml(): string {
   const config = Object.fromEntries(
@@ -25,15 +25,20 @@ function pulumiYaml(): string {
   return stringify({ config }, { lineWidth: 0 });
 }
 
+const PLATFORMS = { docker: "Docker", kubernetes: "Kubernetes" } as const;
+
 function readme(): string {
-  const rows = Object.entries(KEYS).map(([key, spec]) => {
+  const rows = (Object.entries(KEYS) as [Key, KeySpec][]).map(([key, spec]) => {
     const value = "default" in spec ? `\`${JSON.stringify(spec.default)}\`` : "see description";
     const type = `${spec.type}${"secret" in spec ? " (secret)" : ""}`;
-    return `| \`${key}\` | ${type} | ${value} | ${spec.description.replace(/\|/g, "\\|")} |`;
+    const platform = spec.platform === undefined ? "both" : PLATFORMS[spec.platform];
+    return `| \`${key}\` | ${type} | ${value} | ${platform} | ${spec.description.replace(/\|/g, "\\|")} |`;
   });
-  return ["| Key | Type | Default | What it does |", "| --- | --- | --- | --- |", ...rows].join(
-    "\n",
-  );
+  return [
+    "| Key | Type | Default | Platform | What it does |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
 
 process.stdout.write(`${process.argv[2] === "readme" ? readme() : pulumiYaml()}\n`);

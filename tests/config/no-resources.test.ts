@@ -68,6 +68,80 @@ describe("a stack with a bad setting", () => {
   });
 });
 
+describe("a kubernetes stack with a bad setting", () => {
+  const P = PROJECT;
+  const k8s = { platform: "kubernetes", grafanaUrl: "http://localhost:3000" };
+  test.each<{ case: string; config: Record<string, string>; problems: string[] }>([
+    {
+      case: "no grafanaUrl",
+      config: { platform: "kubernetes" },
+      problems: [
+        `${P}:grafanaUrl: got nothing; allowed: an http(s) URL: grafanaUrl is required with platform kubernetes: the URL of Grafana's Ingress or of a \`kubectl port-forward\`, e.g. http://localhost:3000`,
+      ],
+    },
+    {
+      case: "an upper-case namespace",
+      config: { ...k8s, kubernetesNamespace: "Monitoring" },
+      problems: [
+        `${P}:kubernetesNamespace: got "Monitoring"; allowed: a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`,
+      ],
+    },
+    {
+      case: "a chart version range",
+      config: { ...k8s, lokiChartVersion: "^18" },
+      problems: [
+        `${P}:lokiChartVersion: got "^18"; allowed: an exact chart version, e.g. "88.5.3" (not a range such as "^88" or "88.x", nor "latest")`,
+      ],
+    },
+    {
+      case: "a Docker setting",
+      config: { ...k8s, grafanaPort: "3002" },
+      problems: [
+        `${P}:grafanaPort: is a Docker setting and has no effect with platform kubernetes; remove it`,
+      ],
+    },
+    {
+      case: "object storage without its credentials",
+      config: {
+        ...k8s,
+        objectStorageEndpoint: "minio.storage:9000",
+        lokiChunksBucket: "loki-chunks",
+        lokiRulerBucket: "loki-ruler",
+        tempoBucket: "tempo-traces",
+      },
+      problems: [
+        `${P}:objectStorageAccessKeyId: got nothing; allowed: a non-empty secret, set with \`pulumi config set --secret objectStorageAccessKeyId\`, required with objectStorageEndpoint`,
+        `${P}:objectStorageSecretAccessKey: got nothing; allowed: a non-empty secret, set with \`pulumi config set --secret objectStorageSecretAccessKey\`, required with objectStorageEndpoint`,
+      ],
+    },
+  ])("is refused with a SettingsError before any resource: $case", async ({ config, problems }) => {
+    // Given a dev stack on Kubernetes with a bad setting (config)
+
+    // When the program runs
+    const run = await refusal("dev", config);
+
+    // Then it fails naming each problem, and registered nothing
+    expect(run).toEqual({ name: "SettingsError", message: invalid(...problems), resources: [] });
+  });
+
+  it("refuses a Kubernetes setting on the docker stack before any resource", async () => {
+    // Given a dev stack on Docker with a Kubernetes setting
+    const config = { lokiReplicas: "2" };
+
+    // When the program runs
+    const run = await refusal("dev", config);
+
+    // Then it fails naming the key, and registered nothing
+    expect(run).toEqual({
+      name: "SettingsError",
+      message: invalid(
+        `${P}:lokiReplicas: is a Kubernetes setting and has no effect with platform docker; remove it`,
+      ),
+      resources: [],
+    });
+  });
+});
+
 describe("the prod stack", () => {
   it("refuses a password set in plaintext before any resource", async () => {
     // Given Pulumi.prod.yaml and a valid password set without --secret

@@ -1,33 +1,15 @@
-import { isRemoteDockerHost, parseValues, SettingsError } from "../../config/parse";
+import { isRemoteDockerHost, parseValues } from "../../config/parse";
 import {
   configMap,
   DEV_VALUES,
   invalid,
+  parse,
   PROD_PASSWORD,
   PROJECT,
+  rejection,
+  rejectionOf,
   SECRETS_SET_AS_SECRETS,
 } from "./values";
-
-/** Parses `settings` (keys without the project prefix) as Pulumi would hand them over. */
-function parse(settings: Record<string, string>) {
-  return parseValues(configMap(settings), PROJECT, SECRETS_SET_AS_SECRETS);
-}
-
-/** The SettingsError that `run` throws. */
-function rejectionOf(run: () => unknown, what: string): SettingsError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof SettingsError) return e;
-    throw e;
-  }
-  throw new Error(`expected ${what} to be rejected`);
-}
-
-/** The SettingsError that parsing `settings` throws. */
-function rejection(settings: Record<string, string>): SettingsError {
-  return rejectionOf(() => parse(settings), JSON.stringify(settings));
-}
 
 const PASSWORD_RULE =
   "a secret of at least 12 characters other than the seed's dev default, set with `pulumi config set --secret grafanaAdminPassword`";

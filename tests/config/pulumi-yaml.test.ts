@@ -136,6 +136,26 @@ describe("Pulumi.yaml", () => {
     // Then nothing changes from the built-in defaults
     expect(values).toEqual(parseValues({}, PROJECT, SECRETS_SET_AS_SECRETS));
   });
+
+  it("gives a kubernetes stack the same values with or without Pulumi's injected defaults", () => {
+    // Given every declared default, as Pulumi hands it over, under a kubernetes stack's own keys
+    const defaults = Object.fromEntries(
+      Object.entries(declared)
+        .filter(([, d]) => "default" in d)
+        .map(([k, d]) => [k, asConfigString(d.default)]),
+    );
+    const stack = { platform: "kubernetes", grafanaUrl: "http://localhost:3000" };
+
+    // When it is parsed with and without them
+    const withDefaults = parseValues(
+      configMap({ ...defaults, ...stack }),
+      PROJECT,
+      SECRETS_SET_AS_SECRETS,
+    );
+
+    // Then the Docker defaults count as unset: nothing is refused, nothing changes
+    expect(withDefaults).toEqual(parseValues(configMap(stack), PROJECT, SECRETS_SET_AS_SECRETS));
+  });
 });
 
 /**

@@ -39,6 +39,7 @@ describe("toSettings", () => {
         project: PROJECT,
         stack: "test",
         environment: "dev",
+        platform: "docker",
         namePrefix: "timemanager",
         composeProject: "timemanager-monitoring",
         bindAddress: "0.0.0.0",
@@ -78,6 +79,35 @@ describe("toSettings", () => {
       url: "http://localhost:3001",
       alerting: { contact: "none", emails: [] },
     });
+  });
+
+  it("gives a docker stack no Kubernetes settings", () => {
+    // Given a dev stack with no config
+    const settings = settingsOf({});
+
+    // When its top-level keys are listed
+    const keys = Object.keys(settings);
+
+    // Then they are Docker's and the platform-neutral ones, without kubernetes
+    expect(keys).toEqual([
+      "project",
+      "stack",
+      "environment",
+      "platform",
+      "namePrefix",
+      "composeProject",
+      "bindAddress",
+      "hostPorts",
+      "images",
+      "memoryMb",
+      "retention",
+      "appNetwork",
+      "scrapeTargets",
+      "logShipper",
+      "protectData",
+      "grafana",
+      "alerting",
+    ]);
   });
 
   it("returns a deeply frozen object", () => {
@@ -165,5 +195,181 @@ describe("toSettings", () => {
 
     // Then they hold the contact and addresses only
     expect(alerting).toStrictEqual({ contact, emails });
+  });
+});
+
+/** A Kubernetes stack's settings: `platform`, the grafanaUrl it requires, then `settings`. */
+function kubernetesOf(settings: Record<string, string> = {}) {
+  return settingsOf({ platform: "kubernetes", grafanaUrl: "http://localhost:3000", ...settings });
+}
+
+const CHARTS = {
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+  },
+  loki: {
+    chart: "loki",
+    repo: "https://grafana-community.github.io/helm-charts",
+    version: "18.11.0",
+  },
+  tempo: {
+    chart: "tempo",
+    repo: "https://grafana-community.github.io/helm-charts",
+    version: "2.2.4",
+  },
+  alloy: { chart: "alloy", repo: "https://grafana.github.io/helm-charts", version: "1.11.1" },
+  grafana: {
+    chart: "grafana",
+    repo: "https://grafana-community.github.io/helm-charts",
+    version: "12.11.1",
+  },
+};
+
+const TARGETS = {
+  backend: {
+    namespace: "time-manager",
+    matchLabels: { "app.kubernetes.io/name": "timemanager-backend" },
+    port: "http",
+  },
+  traefik: {
+    namespace: "traefik",
+    matchLabels: { "app.kubernetes.io/name": "traefik" },
+    port: "metrics",
+  },
+};
+
+const OBJECT_STORAGE = {
+  objectStorageEndpoint: "minio.storage:9000",
+  objectStorageRegion: "eu-west-3",
+  objectStorageInsecure: "true",
+  objectStorageForcePathStyle: "false",
+  lokiChunksBucket: "loki-chunks",
+  lokiRulerBucket: "loki-ruler",
+  tempoBucket: "tempo-traces",
+  objectStorageAccessKeyId: "AKIAEXAMPLE",
+  objectStorageSecretAccessKey: "s3cr3t-access-key",
+};
+
+describe("toSettings on Kubernetes", () => {
+  it("fills the Kubernetes settings with the defaults, without the optional parts", () => {
+    // Given a kubernetes stack with only platform and grafanaUrl
+    const settings = kubernetesOf();
+
+    // When its platform settings are read
+    const { platform, kubernetes } = settings;
+
+    // Then every default is there, and no storage class, object storage or Ingress
+    expect({ platform, kubernetes }).toStrictEqual({
+      platform: "kubernetes",
+      kubernetes: {
+        namespace: "monitoring",
+        charts: CHARTS,
+        volumeGb: { prometheus: 20, loki: 10, tempo: 10, grafana: 2 },
+        replicas: { prometheus: 1, loki: 3 },
+        targets: TARGETS,
+        alertmanager: false,
+      },
+    });
+  });
+
+  it("carries every Kubernetes setting the stack gives, object storage aside", () => {
+    // Given a kubernetes stack that sets its Kubernetes settings
+    const settings = kubernetesOf({
+      ...OBJECT_STORAGE,
+      kubernetesNamespace: "observability",
+      lokiChartVersion: "18.12.0",
+      storageClass: "fast-ssd",
+      prometheusVolumeGb: "100",
+      prometheusReplicas: "2",
+      lokiReplicas: "5",
+      backendNamespace: "apps",
+      backendPodLabels: '["app.kubernetes.io/name=api","tier=backend"]',
+      backendMetricsPort: "metrics",
+      alertmanager: "true",
+      grafanaIngressHost: "grafana.example.org",
+      grafanaIngressClass: "nginx",
+    });
+
+    // When the Kubernetes settings, their object storage's endpoint and the Grafana URL are read
+    const { objectStorage, ...kubernetes } = settings.kubernetes ?? {};
+    const endpoint = objectStorage?.endpoint;
+
+    // Then each value sits in its group, the labels as matchLabels (object storage: next test)
+    expect({ url: settings.grafana.url, endpoint, kubernetes }).toStrictEqual({
+      url: "http://localhost:3000",
+      endpoint: "minio.storage:9000",
+      kubernetes: {
+        namespace: "observability",
+        charts: { ...CHARTS, loki: { ...CHARTS.loki, version: "18.12.0" } },
+        storageClass: "fast-ssd",
+        volumeGb: { prometheus: 100, loki: 10, tempo: 10, grafana: 2 },
+        replicas: { prometheus: 2, loki: 5 },
+        targets: {
+          ...TARGETS,
+          backend: {
+            namespace: "apps",
+            matchLabels: { "app.kubernetes.io/name": "api", tier: "backend" },
+            port: "metrics",
+          },
+        },
+        alertmanager: true,
+        grafanaIngress: { host: "grafana.example.org", className: "nginx" },
+      },
+    });
+  });
+
+  it("carries the object storage with its credentials as Pulumi secrets", async () => {
+    // Given a kubernetes stack with object storage
+    const settings = kubernetesOf(OBJECT_STORAGE);
+
+    // When the object storage is read and its credentials revealed
+    const { accessKeyId, secretAccessKey, ...storage } = settings.kubernetes?.objectStorage ?? {};
+    const credentials = accessKeyId &&
+      secretAccessKey && {
+        accessKeyId: await reveal(accessKeyId),
+        secretAccessKey: await reveal(secretAccessKey),
+      };
+
+    // Then the plain values are kept and both credentials are marked secret
+    expect({ storage, credentials }).toStrictEqual({
+      storage: {
+        endpoint: "minio.storage:9000",
+        region: "eu-west-3",
+        insecure: true,
+        forcePathStyle: false,
+        buckets: { lokiChunks: "loki-chunks", lokiRuler: "loki-ruler", tempo: "tempo-traces" },
+      },
+      credentials: {
+        accessKeyId: { secret: true, value: "AKIAEXAMPLE" },
+        secretAccessKey: { secret: true, value: "s3cr3t-access-key" },
+      },
+    });
+  });
+
+  it("gives an Ingress without a class the cluster's default class", () => {
+    // Given an Ingress host and no class
+    const settings = kubernetesOf({ grafanaIngressHost: "grafana.example.org" });
+
+    // When the Ingress settings are read
+    const ingress = settings.kubernetes?.grafanaIngress;
+
+    // Then there is a host and no className
+    expect(ingress).toStrictEqual({ host: "grafana.example.org" });
+  });
+
+  it("returns deeply frozen Kubernetes settings", () => {
+    // Given a kubernetes stack with object storage and an Ingress
+    const settings = kubernetesOf({
+      ...OBJECT_STORAGE,
+      grafanaIngressHost: "grafana.example.org",
+    });
+
+    // When every object in it is checked
+    const mutable = unfrozen(settings);
+
+    // Then none can be changed
+    expect(mutable).toEqual([]);
   });
 });

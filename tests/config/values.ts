@@ -1,11 +1,16 @@
 import { KEYS, type Values } from "../../config/keys";
+import { parseValues, SettingsError } from "../../config/parse";
 import { PROJECT } from "../helpers/program";
 
 export { PROJECT };
 
 /** What a dev stack with no config gets: the seed's values. The secrets without default stay unset. */
-export const DEV_VALUES: Omit<Values, "alertWebhookUrl" | "smtpPassword"> = {
+export const DEV_VALUES: Omit<
+  Values,
+  "alertWebhookUrl" | "smtpPassword" | "objectStorageAccessKeyId" | "objectStorageSecretAccessKey"
+> = {
   environment: "dev",
+  platform: "docker",
   namePrefix: "timemanager",
   composeProject: "timemanager-monitoring",
   bindAddress: "0.0.0.0",
@@ -47,6 +52,45 @@ export const DEV_VALUES: Omit<Values, "alertWebhookUrl" | "smtpPassword"> = {
   smtpHost: "",
   smtpUser: "",
   smtpFromAddress: "admin@grafana.localhost",
+  kubernetesNamespace: "monitoring",
+  kubePrometheusStackChart: "kube-prometheus-stack",
+  kubePrometheusStackChartRepo: "https://prometheus-community.github.io/helm-charts",
+  kubePrometheusStackChartVersion: "88.5.3",
+  lokiChart: "loki",
+  lokiChartRepo: "https://grafana-community.github.io/helm-charts",
+  lokiChartVersion: "18.11.0",
+  tempoChart: "tempo",
+  tempoChartRepo: "https://grafana-community.github.io/helm-charts",
+  tempoChartVersion: "2.2.4",
+  alloyChart: "alloy",
+  alloyChartRepo: "https://grafana.github.io/helm-charts",
+  alloyChartVersion: "1.11.1",
+  grafanaChart: "grafana",
+  grafanaChartRepo: "https://grafana-community.github.io/helm-charts",
+  grafanaChartVersion: "12.11.1",
+  storageClass: "",
+  prometheusVolumeGb: 20,
+  lokiVolumeGb: 10,
+  tempoVolumeGb: 10,
+  grafanaVolumeGb: 2,
+  prometheusReplicas: 1,
+  lokiReplicas: 3,
+  objectStorageEndpoint: "",
+  objectStorageRegion: "us-east-1",
+  objectStorageInsecure: false,
+  objectStorageForcePathStyle: true,
+  lokiChunksBucket: "",
+  lokiRulerBucket: "",
+  tempoBucket: "",
+  backendNamespace: "time-manager",
+  backendPodLabels: ["app.kubernetes.io/name=timemanager-backend"],
+  backendMetricsPort: "http",
+  traefikNamespace: "traefik",
+  traefikPodLabels: ["app.kubernetes.io/name=traefik"],
+  traefikMetricsPort: "metrics",
+  alertmanager: false,
+  grafanaIngressHost: "",
+  grafanaIngressClass: "",
 };
 
 /** A prod password that passes every rule (at least 12 characters, not the seed's). */
@@ -65,3 +109,24 @@ export function invalid(...problems: string[]): string {
 /** Pulumi's answer for a stack whose secret keys were set with `--secret`, as they must be. */
 export const SECRETS_SET_AS_SECRETS = (fullKey: string): boolean =>
   Object.entries(KEYS).some(([k, spec]) => "secret" in spec && fullKey === `${PROJECT}:${k}`);
+
+/** Parses `settings` (keys without the project prefix) as Pulumi would hand them over. */
+export function parse(settings: Readonly<Record<string, string>>): Values {
+  return parseValues(configMap(settings), PROJECT, SECRETS_SET_AS_SECRETS);
+}
+
+/** The SettingsError that `run` throws. */
+export function rejectionOf(run: () => unknown, what: string): SettingsError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof SettingsError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${what} to be rejected`);
+}
+
+/** The SettingsError that parsing `settings` throws. */
+export function rejection(settings: Readonly<Record<string, string>>): SettingsError {
+  return rejectionOf(() => parse(settings), JSON.stringify(settings));
+}
