@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { prometheusRule } from "../../../../components/kubernetes/operator";
 import { PATHS } from "../../../../components/observability/names";
 import { renderPrometheusConfig } from "../../../../components/observability/prometheus/config";
 import {
@@ -80,6 +81,43 @@ describeWithTool("promtool", (promtool) => {
     expect({ status: run.status, output: run.output }).toEqual({
       status: 0,
       output: expect.stringContaining(`SUCCESS: ${RULE_COUNT} rules found`) as unknown,
+    });
+  });
+
+  describe("the PrometheusRule's groups, as the Operator hands them to Prometheus", () => {
+    const groups = (): string =>
+      stringify({
+        groups: prometheusRule({ name: "timemanager", namespace: "monitoring" }).spec.groups,
+      });
+
+    it("pass check rules with every rule counted", () => {
+      // Given the PrometheusRule's spec.groups written as a rules file
+      layOut(groups());
+
+      // When promtool checks it
+      const run = runTool(promtool, ["check", "rules", inRoot(PATHS.prometheusRules)]);
+
+      // Then it passes with every rule of the program
+      expect({ status: run.status, output: run.output }).toEqual({
+        status: 0,
+        output: expect.stringContaining(`SUCCESS: ${RULE_COUNT} rules found`) as unknown,
+      });
+    });
+
+    it("fail check rules, naming the rule, when one expr is broken", () => {
+      // Given the same groups with the error ratio's closing parenthesis dropped
+      layOut(
+        withExpr(groups(), RECORDED.errorRatio, "sum by (job) (rate(http_requests_total[5m])"),
+      );
+
+      // When promtool checks them
+      const run = runTool(promtool, ["check", "rules", inRoot(PATHS.prometheusRules)]);
+
+      // Then it fails on that rule
+      expect({ status: run.status, stderr: run.stderr }).toEqual({
+        status: 1,
+        stderr: expect.stringContaining(`"${RECORDED.errorRatio}": could not parse`) as unknown,
+      });
     });
   });
 

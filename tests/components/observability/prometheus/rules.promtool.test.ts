@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { prometheusRule } from "../../../../components/kubernetes/operator";
 import { PATHS } from "../../../../components/observability/names";
 import {
   ALERTING_RULES,
@@ -651,14 +652,35 @@ describe("promtool unit tests", () => {
   });
 });
 
-describeWithTool("promtool", (promtool) => {
+/**
+ * Where Prometheus gets the rules from, on each platform: the rules file the Docker container
+ * loads, and the groups of the PrometheusRule the Operator loads on Kubernetes.
+ */
+const RULE_SOURCES = [
+  ["the Docker rules file (renderRules)", renderRules()],
+  [
+    "the PrometheusRule's spec.groups",
+    stringify({
+      groups: prometheusRule({ name: "timemanager", namespace: "monitoring" }).spec.groups,
+    }),
+  ],
+] as const;
+
+describe.each(RULE_SOURCES)("rules from %s", (_source, rules) => {
+  describeWithTool("promtool", (promtool) => {
+    promtoolCases(promtool, rules);
+  });
+});
+
+/** Every case, run by promtool against `rules` (a rules file's text). */
+function promtoolCases(promtool: string, rules: string): void {
   let dir: string;
   let files = 0;
 
   beforeAll(() => {
     // The test files sit next to the rules file, which they name relative to themselves.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-test-"));
-    fs.writeFileSync(path.join(dir, RULES_FILE), renderRules());
+    fs.writeFileSync(path.join(dir, RULES_FILE), rules);
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -723,4 +745,4 @@ describeWithTool("promtool", (promtool) => {
       },
     );
   });
-});
+}
