@@ -1,5 +1,6 @@
 import type {
   PolicyResource,
+  PolicyResourceOptions,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationArgs,
@@ -19,7 +20,7 @@ export function urnOf(stack: string, type: string, name: string): string {
   return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
 }
 
-const OPTIONS = {
+const OPTIONS: PolicyResourceOptions = {
   protect: false,
   ignoreChanges: [],
   aliases: [],
@@ -47,20 +48,25 @@ export function unwrapSecrets(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 
-type FakeOptions = { name?: string; stack?: string };
+/** A fake resource's name, stack and resource options (protect, parent's URN, ...). */
+interface FakeOptions {
+  readonly name?: string;
+  readonly stack?: string;
+  readonly opts?: Partial<PolicyResourceOptions>;
+}
 
 /** What a resource validation and a stack validation both see of one fake resource. */
 function fakeResource(
   type: string,
   props: Record<string, unknown>,
-  { name = "subject", stack = "prod" }: FakeOptions,
+  { name = "subject", stack = "prod", opts = {} }: FakeOptions,
 ) {
   return {
     type,
     props,
     urn: urnOf(stack, type, name),
     name,
-    opts: OPTIONS,
+    opts: { ...OPTIONS, ...opts },
     isType: () => false,
     asType: () => undefined,
   };
@@ -140,10 +146,26 @@ export async function runPack(
   const custom = registered
     .filter((r) => !r.type.startsWith("timemanager:"))
     .map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
+  const optionsOf = (r: Registered): FakeOptions => {
+    const parent = registered.find((p) => p.name === r.parent);
+    return {
+      name: r.name,
+      stack,
+      opts: {
+        protect: r.protect ?? false,
+        ...(parent !== undefined ? { parent: urnOf(stack, parent.type, parent.name) } : {}),
+        // The recorder does not keep additionalSecretOutputs; @pulumi/kubernetes' Secret class
+        // always passes these two (core/v1/secret.js), as the engine would show a policy.
+        ...(r.type === "kubernetes:core/v1:Secret"
+          ? { additionalSecretOutputs: ["data", "stringData"] }
+          : {}),
+      },
+    };
+  };
   const violations: Violation[] = [];
   for (const r of custom) {
     for (const policy of resourcePolicies) {
-      const args = resourceArgs(r.type, r.inputs, { name: r.name, stack });
+      const args = resourceArgs(r.type, r.inputs, optionsOf(r));
       for (const message of await validateResource(policy, args))
         violations.push({
           policy: policy.name,
@@ -153,7 +175,7 @@ export async function runPack(
         });
     }
   }
-  const resources = custom.map((r) => policyResource(r.type, r.inputs, { name: r.name, stack }));
+  const resources = custom.map((r) => policyResource(r.type, r.inputs, optionsOf(r)));
   for (const policy of stackPolicies) {
     for (const v of await validateStack(policy, resources))
       violations.push({

@@ -54,7 +54,7 @@ const grafanaEnvs = (password: string | undefined, extra: string[] = []) => [
 const check = (
   policy: Parameters<typeof validateResource>[0],
   props: Record<string, unknown>,
-  opts: { stack?: string; type?: string } = {},
+  opts: { stack?: string; type?: string; name?: string } = {},
 ) => validateResource(policy, resourceArgs(opts.type ?? TYPES.container, props, opts));
 
 describe("grafana-admin-password-not-default", () => {
@@ -308,6 +308,25 @@ describe("loki-retention-needs-compactor", () => {
       { file: "/etc/loki/config.yaml", content: renderLokiConfig({ retentionDays: 7 }) },
     ];
     expect(await check(lokiRetentionCompactor, container({ uploads }))).toEqual([]);
+  });
+
+  it("rejects the same config in a Kubernetes ConfigMap, as the Loki chart renders it", async () => {
+    const props = {
+      metadata: { name: "loki", namespace: "monitoring" },
+      data: { "config.yaml": JSON.stringify({ limits_config: { retention_period: "168h" } }) },
+    };
+    const messages = await check(lokiRetentionCompactor, props, {
+      type: TYPES.configMap,
+      name: "kubernetes-loki:monitoring/loki",
+    });
+    expect(messages).toEqual([
+      "Loki config config.yaml in kubernetes-loki:monitoring/loki sets retention_period 168h but compactor.retention_enabled is not true and compactor.delete_request_store is not set: the compactor never deletes anything and logs are kept for ever.",
+    ]);
+  });
+
+  it("accepts the program's rendered Loki config in a ConfigMap", async () => {
+    const props = { data: { "config.yaml": renderLokiConfig({ retentionDays: 7 }) } };
+    expect(await check(lokiRetentionCompactor, props, { type: TYPES.configMap })).toEqual([]);
   });
 
   it("accepts a config without a retention period", async () => {
