@@ -14,7 +14,7 @@ module.exports = {
   // Pulumi's runtime keeps global state (mocks, config, stack resources): one file per worker.
   maxWorkers: 2,
   testTimeout: 60000,
-  resolver: "<rootDir>/tests/components/kubernetes/esm-resolver.js",
+  resolver: "<rootDir>/tests/helpers/esm-resolver.js",
   transform: {
     "^.+\\.tsx?$": "ts-jest",
     [`/node_modules/${ESM_ONLY}/.+\\.js$`]: [

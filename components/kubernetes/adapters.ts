@@ -25,39 +25,7 @@
  * So `sum by (name) (container_memory_working_set_bytes{name!=""})` and the `name:container_*`
  * recording rules give one series per container on both platforms.
  */
-
-/** A relabeling action, as Prometheus spells it (the Operator also accepts it capitalised). */
-export type RelabelAction =
-  | "replace"
-  | "keep"
-  | "drop"
-  | "hashmod"
-  | "labelmap"
-  | "labeldrop"
-  | "labelkeep"
-  | "lowercase"
-  | "uppercase"
-  | "keepequal"
-  | "dropequal";
-
-/**
- * One relabeling in the Prometheus Operator's form (monitoring.coreos.com/v1 RelabelConfig), as
- * ServiceMonitors, PodMonitors and kube-prometheus-stack's values take it.
- */
-export interface RelabelConfig {
-  /** Labels whose values, joined by `separator`, the regex is matched against. */
-  readonly sourceLabels?: readonly string[];
-  /** @default ";" */
-  readonly separator?: string;
-  /** RE2, anchored at both ends. @default "(.*)" */
-  readonly regex?: string;
-  /** The label a `replace` writes. */
-  readonly targetLabel?: string;
-  /** @default "$1" */
-  readonly replacement?: string;
-  /** @default "replace" */
-  readonly action?: RelabelAction;
-}
+import type { RelabelAction, RelabelConfig } from "./values/common";
 
 /** The same relabeling in Prometheus's own configuration (`metric_relabel_configs`). */
 export interface PrometheusRelabelConfig {
@@ -141,3 +109,5 @@ export const CADVISOR_METRIC_RELABELINGS: readonly RelabelConfig[] = [
     action: "replace",
   },
 ];
+
+export type { RelabelAction, RelabelConfig };

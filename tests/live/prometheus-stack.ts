@@ -4,7 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { JOBS, PATHS } from "../../components/observability/names";
-import { prometheusFlags, renderPrometheusConfig } from "../../components/observability/prometheus/config";
+import {
+  prometheusFlags,
+  renderPrometheusConfig,
+} from "../../components/observability/prometheus/config";
 import { RECORDED, renderRules } from "../../components/observability/prometheus/rules";
 import { startExporter, type Exporter, type Mode } from "../helpers/exporter";
 import { freePort, stopProcess } from "../../scripts/lib/processes";

@@ -1,3 +1,4 @@
+import { SCHEMA_START } from "../../observability/loki/config";
 import { K8S_FULLNAMES, K8S_PORTS, K8S_SECRET_KEYS } from "../names";
 import {
   type ObjectStorageValues,
@@ -102,13 +103,6 @@ export interface LokiValues {
   readonly minio: { readonly enabled: false };
   readonly sidecar: { readonly rules: { readonly enabled: false } };
 }
-
-/**
- * First day of the only schema period, the Docker config's (components/observability/loki/config.ts
- * keeps it private, so it is repeated here and a test holds the two equal). Never change it once
- * data exists: Loki finds every stored chunk through the period it was written under.
- */
-const SCHEMA_START = "2024-01-01";
 
 const LOKI_CPU = "100m";
 

@@ -16,7 +16,7 @@ export interface LokiConfigOptions {
  * First day of the only schema period. Never change it once data exists: Loki finds every
  * stored chunk through the period it was written under.
  */
-const SCHEMA_START = "2024-01-01";
+export const SCHEMA_START = "2024-01-01";
 
 /** Renders `/etc/loki/config.yaml` for a single-binary Loki storing everything on its volume. */
 export function renderLokiConfig(opts: LokiConfigOptions): string {

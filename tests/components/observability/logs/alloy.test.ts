@@ -1,5 +1,8 @@
 import { parse } from "yaml";
-import { alloyRelabelRules, renderAlloyConfig } from "../../../../components/observability/logs/alloy";
+import {
+  alloyRelabelRules,
+  renderAlloyConfig,
+} from "../../../../components/observability/logs/alloy";
 import { attr, block, renderAlloy } from "../../../../components/observability/logs/alloy-syntax";
 import { renderPromtailConfig } from "../../../../components/observability/logs/promtail";
 

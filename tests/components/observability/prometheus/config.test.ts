@@ -1,5 +1,8 @@
 import { parse } from "yaml";
-import { prometheusFlags, renderPrometheusConfig } from "../../../../components/observability/prometheus/config";
+import {
+  prometheusFlags,
+  renderPrometheusConfig,
+} from "../../../../components/observability/prometheus/config";
 
 const options = {
   backendTarget: "backend:8080",

@@ -1,5 +1,3 @@
-// Tests of components/kubernetes/names.ts; they sit here because the values renderers are the
-// names' first users.
 import {
   K8S_FULLNAMES,
   K8S_PORTS,
@@ -7,7 +5,7 @@ import {
   K8S_SERVICES,
   clusterServiceHost,
   clusterUrl,
-} from "../../../../components/kubernetes/names";
+} from "../../../components/kubernetes/names";
 
 describe("clusterServiceHost", () => {
   it("names a Service by namespace without the cluster domain", () => {
