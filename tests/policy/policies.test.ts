@@ -489,6 +489,31 @@ describe("the committed stacks pass the pack", () => {
     },
   );
 
+  it.each([
+    ["dev", {}, []],
+    ["prod", { grafanaAdminPassword: "correct-horse-battery-staple" }, ["grafanaAdminPassword"]],
+  ] as [string, Record<string, string>, string[]][])(
+    "%s on Kubernetes: no violation, mandatory or advisory, on what the program registers",
+    async (stack, extra, secrets) => {
+      // Given every resource the program registers for the stack on Kubernetes
+      const { resources } = await runProgram(
+        stack,
+        {
+          ...stackFileConfig(stack),
+          platform: "kubernetes",
+          grafanaUrl: "http://localhost:3000",
+          ...extra,
+        },
+        secrets,
+      );
+      expect(resources.some((r) => r.type === "kubernetes:helm.sh/v4:Chart")).toBe(true);
+      // When the whole pack runs over them
+      const violations = await runPack(stack, resources, RESOURCE_POLICIES, STACK_POLICIES);
+      // Then nothing is reported (the charts' rendered objects exist only in a real preview)
+      expect(violations.map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
+    },
+  );
+
   it("prod with the seed's password fails the pack (the config check's twin)", async () => {
     // parseValues refuses admin in prod, so the program never gets this far: feed the policy
     // the prod Grafana container with the password swapped.
