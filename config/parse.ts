@@ -1,7 +1,6 @@
 import { BlockList, isIP } from "node:net";
 import { isDeepStrictEqual } from "node:util";
-import { composeProjectOfDefaultNetwork } from "../components/observability/names";
-import { publishedUrl } from "./conventions";
+import { composeProjectOfDefaultNetwork, publishedUrl } from "./conventions";
 import { type ConfigType, KEYS, KEY_NAMES, type Key, type KeySpec, type Values } from "./keys";
 
 /**

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { COMPOSE_LABELS, composeProjectOfDefaultNetwork } from "../observability/names";
+import { composeProjectOfDefaultNetwork } from "../../config/conventions";
+import { COMPOSE_LABELS } from "../observability/names";
 
 export interface NetworksArgs {
   /** Name of the stack's own network, e.g. timemanager-monitoring. */

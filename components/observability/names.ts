@@ -76,11 +76,6 @@ export const BIND_ALL_LABEL = {
 } as const;
 
 /** Docker Compose's own label keys; the stack's containers carry them too, like the app's. */
-/** The compose project whose default network `network` is (`<project>_default`), if it is one. */
-export function composeProjectOfDefaultNetwork(network: string): string | undefined {
-  return /^(.+)_default$/.exec(network)?.[1];
-}
-
 export const COMPOSE_LABELS = {
   project: "com.docker.compose.project",
   service: "com.docker.compose.service",

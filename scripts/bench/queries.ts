@@ -2,7 +2,7 @@ import { DATASOURCE_UIDS } from "../../components/observability/names";
 import { dashboardQueries } from "../../components/observability/grafana/dashboard";
 import { LATENCY_P99_BY_PATH_RAW } from "../../components/observability/grafana/panels";
 import { RATE_WINDOW, RECORDED } from "../../components/observability/prometheus/rules";
-import { substituteGrafanaVariables } from "../../tests/helpers/grammars";
+import { substituteGrafanaVariables } from "../lib/grafana-variables";
 
 /**
  * The overview dashboard's Prometheus queries twice: as written (on the recording rules) and as
