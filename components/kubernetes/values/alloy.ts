@@ -17,7 +17,6 @@ export interface AlloyValues {
   readonly controller: { readonly type: "daemonset" };
   readonly alloy: {
     readonly configMap: { readonly create: true; readonly content: string };
-    readonly clustering: { readonly enabled: true };
     readonly listenPort: number;
     readonly enableReporting: false;
     readonly resources: Resources;
@@ -32,8 +31,8 @@ const ALLOY_CPU = "50m";
  * Alloy as a DaemonSet shipping every pod's logs to Loki through the Kubernetes API (see
  * renderAlloyKubernetesConfig): no hostPath mount (`alloy.mounts.varlog` stays false), no root.
  *
- * - Clustering on: the pods share the log targets out, one tailer per container in the cluster
- *   (the chart adds `--cluster.enabled` and the headless Service `<fullname>-cluster`).
+ * - No clustering: each pod tails the pods of its own node (the config's field selector on
+ *   HOSTNAME, which the chart sets to spec.nodeName), so the DaemonSet needs no coordination.
  * - The config goes through Helm's `tpl` (templates/configmap.yaml), so any `{{` is escaped.
  * - No config-reloader sidecar: with it off, the chart stamps the config's checksum on the pod
  *   template (templates/controllers/_pod.yaml), so a config change rolls the pods, visibly in
@@ -53,7 +52,6 @@ export function alloyValues(opts: AlloyOptions): AlloyValues {
         create: true,
         content: escapeHelmTemplate(renderAlloyKubernetesConfig({ lokiPushUrl: opts.lokiPushUrl })),
       },
-      clustering: { enabled: true },
       listenPort: K8S_PORTS.alloy,
       enableReporting: false,
       resources: resources(opts.memoryMb, ALLOY_CPU),

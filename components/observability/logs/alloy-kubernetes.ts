@@ -8,9 +8,8 @@
 //   export `output`; the rule arguments `source_labels`, `separator`, `regex`, `replacement`,
 //   `target_label` (action replace by default) in
 //   docs/sources/shared/reference/components/rule-block.md.
-// - docs/sources/reference/components/loki/loki.source.kubernetes.md: `targets`, `forward_to`,
-//   the `clustering { enabled }` block ("distribute the load of log collection between all
-//   cluster nodes"; a no-op when Alloy does not run clustered). It tails through the Kubernetes
+// - docs/sources/reference/components/loki/loki.source.kubernetes.md: `targets`, `forward_to`.
+//   It tails through the Kubernetes
 //   API, so it needs neither root, nor privileges, nor the node's /var/log. Kubernetes' log API
 //   merges stdout and stderr, so Kubernetes lines carry no `stream` label (Docker's do); `stream`
 //   is not in the label contract (LOG_LABELS).
@@ -21,14 +20,22 @@
 //   and `<namespace>/<pod>:<container>` and the pod UID).
 // - docs/sources/reference/components/loki/loki.write.md: `endpoint { url }`, export `receiver`.
 //
-// Every Alloy pod of the DaemonSet should tail only its own node's pods, through
-// `selectors { role = "pod" field = "spec.nodeName=" + sys.env("HOSTNAME") }` (the chart sets
-// HOSTNAME to spec.nodeName; docs/sources/collect/logs-in-kubernetes.md). alloy-syntax.ts writes
-// no function call or `+`, so instead the pods form an Alloy cluster (the values turn on
-// `alloy.clustering.enabled`) and `clustering` shares the targets out: each container is tailed
-// by exactly one pod, whichever node it runs on. Every pod still watches every pod of the cluster.
+// Every Alloy pod of the DaemonSet tails only its own node's pods: discovery selects them with
+// the field selector `spec.nodeName=` + sys.env("HOSTNAME"), the chart setting HOSTNAME to the
+// pod's spec.nodeName (operations/helm/charts/alloy/templates/containers/_agent.yaml; the recipe
+// of docs/sources/collect/logs-in-kubernetes.md). So no pod watches the whole cluster, and a
+// container is tailed by exactly one Alloy pod, the one on its node.
 import { type LogRelabelRule, kubernetesLogLabelRules } from "./labels";
-import { type AlloyBlock, type AlloyNode, attr, block, ref, renderAlloy } from "./alloy-syntax";
+import {
+  type AlloyBlock,
+  type AlloyNode,
+  attr,
+  block,
+  call,
+  concat,
+  ref,
+  renderAlloy,
+} from "./alloy-syntax";
 
 /** Options for Alloy's configuration on Kubernetes. */
 export interface AlloyKubernetesConfigOptions {
@@ -57,7 +64,13 @@ function ruleBlock(rule: LogRelabelRule): AlloyBlock {
  */
 export function renderAlloyKubernetesConfig(opts: AlloyKubernetesConfigOptions): string {
   const blocks: AlloyBlock[] = [
-    block("discovery.kubernetes", COMPONENT_LABEL, [attr("role", "pod")]),
+    block("discovery.kubernetes", COMPONENT_LABEL, [
+      attr("role", "pod"),
+      block("selectors", [
+        attr("role", "pod"),
+        attr("field", concat("spec.nodeName=", call("sys.env", ["HOSTNAME"]))),
+      ]),
+    ]),
     block("discovery.relabel", COMPONENT_LABEL, [
       attr("targets", ref(`discovery.kubernetes.${COMPONENT_LABEL}.targets`)),
       ...kubernetesLogLabelRules().map(ruleBlock),
@@ -65,7 +78,6 @@ export function renderAlloyKubernetesConfig(opts: AlloyKubernetesConfigOptions):
     block("loki.source.kubernetes", COMPONENT_LABEL, [
       attr("targets", ref(`discovery.relabel.${COMPONENT_LABEL}.output`)),
       attr("forward_to", [ref(`loki.write.${WRITER_LABEL}.receiver`)]),
-      block("clustering", [attr("enabled", true)]),
     ]),
     block("loki.write", WRITER_LABEL, [block("endpoint", [attr("url", opts.lokiPushUrl)])]),
   ];

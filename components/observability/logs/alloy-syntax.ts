@@ -2,7 +2,8 @@
  * A small typed model of Alloy configuration syntax (formerly River) and its serializer.
  * Alloy syntax is not YAML: a file is a list of blocks (`name "label" { ... }`), a block body
  * holds attributes (`name = value`) and nested blocks. Values here are the few kinds this stack
- * writes: strings, numbers, booleans, lists, and references to other components' exports.
+ * writes: strings, numbers, booleans, lists, references to other components' exports, standard
+ * library calls (`sys.env("HOSTNAME")`) and string concatenation (`"a" + b`).
  *
  * The output follows `alloy fmt`: tab indentation, the `=` of consecutive attributes aligned, a
  * blank line between a run of attributes and a nested block, and between blocks.
@@ -14,7 +15,21 @@ export interface AlloyReference {
   readonly path: string;
 }
 
-export type AlloyValue = string | number | boolean | AlloyReference | readonly AlloyValue[];
+/** A call of a standard library function, e.g. `sys.env("HOSTNAME")`. */
+export interface AlloyCall {
+  readonly kind: "call";
+  readonly fn: string;
+  readonly args: readonly AlloyValue[];
+}
+
+/** Operands joined by `+`, e.g. `"spec.nodeName=" + sys.env("HOSTNAME")`. */
+export interface AlloyConcat {
+  readonly kind: "concat";
+  readonly parts: readonly AlloyValue[];
+}
+
+export type AlloyValue =
+  string | number | boolean | AlloyReference | AlloyCall | AlloyConcat | readonly AlloyValue[];
 
 export interface AlloyAttribute {
   readonly kind: "attribute";
@@ -49,6 +64,15 @@ function checkDotted(path: string, what: string): string {
 
 export function ref(path: string): AlloyReference {
   return { kind: "reference", path: checkDotted(path, "reference") };
+}
+
+export function call(fn: string, args: readonly AlloyValue[]): AlloyCall {
+  return { kind: "call", fn: checkDotted(fn, "function"), args };
+}
+
+export function concat(...parts: AlloyValue[]): AlloyConcat {
+  if (parts.length < 2) throw new Error("Alloy concatenation needs at least two operands");
+  return { kind: "concat", parts };
 }
 
 export function attr(name: string, value: AlloyValue): AlloyAttribute {
@@ -87,12 +111,19 @@ function renderValue(value: AlloyValue): string {
     return String(value);
   }
   if (typeof value === "boolean") return value ? "true" : "false";
-  if (isReference(value)) return value.path;
-  return `[${value.map(renderValue).join(", ")}]`;
+  if (isList(value)) return `[${value.map(renderValue).join(", ")}]`;
+  switch (value.kind) {
+    case "reference":
+      return value.path;
+    case "call":
+      return `${value.fn}(${value.args.map(renderValue).join(", ")})`;
+    case "concat":
+      return value.parts.map(renderValue).join(" + ");
+  }
 }
 
-function isReference(value: AlloyReference | readonly AlloyValue[]): value is AlloyReference {
-  return !Array.isArray(value);
+function isList(value: AlloyValue): value is readonly AlloyValue[] {
+  return Array.isArray(value);
 }
 
 function renderBody(body: readonly AlloyNode[], depth: number): string[] {

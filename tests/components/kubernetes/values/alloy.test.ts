@@ -10,7 +10,6 @@ const CHART_KEYS = [
   "crds.create", // L29
   "alloy.configMap.create", // L37
   "alloy.configMap.content", // L39
-  "alloy.clustering.enabled", // L48
   "alloy.listenPort", // L72
   "alloy.enableReporting", // L88
   "alloy.resources", // L137
@@ -35,7 +34,6 @@ describe("alloyValues", () => {
           create: true,
           content: renderAlloyKubernetesConfig({ lokiPushUrl: pushUrl }),
         },
-        clustering: { enabled: true },
         listenPort: 9080,
         enableReporting: false,
         resources: { requests: { cpu: "50m", memory: "256Mi" }, limits: { memory: "256Mi" } },

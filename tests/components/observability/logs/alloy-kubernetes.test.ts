@@ -5,6 +5,11 @@ const pushUrl = "http://loki-write.monitoring.svc:3100/loki/api/v1/push";
 
 const expected = `discovery.kubernetes "pods" {
 	role = "pod"
+
+	selectors {
+		role  = "pod"
+		field = "spec.nodeName=" + sys.env("HOSTNAME")
+	}
 }
 
 discovery.relabel "pods" {
@@ -29,10 +34,6 @@ discovery.relabel "pods" {
 loki.source.kubernetes "pods" {
 	targets    = discovery.relabel.pods.output
 	forward_to = [loki.write.default.receiver]
-
-	clustering {
-		enabled = true
-	}
 }
 
 loki.write "default" {

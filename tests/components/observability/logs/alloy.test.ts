@@ -3,7 +3,14 @@ import {
   alloyRelabelRules,
   renderAlloyConfig,
 } from "../../../../components/observability/logs/alloy";
-import { attr, block, renderAlloy } from "../../../../components/observability/logs/alloy-syntax";
+import {
+  attr,
+  block,
+  call,
+  concat,
+  ref,
+  renderAlloy,
+} from "../../../../components/observability/logs/alloy-syntax";
 import { renderPromtailConfig } from "../../../../components/observability/logs/promtail";
 
 const pushUrl = "http://loki:3100/loki/api/v1/push";
@@ -178,5 +185,21 @@ describe("renderAlloy", () => {
 
     // When it is built, then it throws, naming it
     expect(build).toThrow('Alloy attribute name "bad name" is not an identifier');
+  });
+
+  it("writes a call and a concatenation as Alloy expressions, strings quoted", () => {
+    // Given a field built from a literal, a standard-library call and a reference
+    const value = concat("node=", call("sys.env", ["HOSTNAME"]), ref("a.b.c"));
+
+    // When it is rendered
+    const text = renderAlloy([block("x", [attr("field", value)])]);
+
+    // Then the operands are joined by +, the call's argument quoted, the reference bare
+    expect(text).toBe('x {\n\tfield = "node=" + sys.env("HOSTNAME") + a.b.c\n}\n');
+  });
+
+  it("refuses a concatenation of fewer than two operands and a function that is no name", () => {
+    expect(() => concat("a")).toThrow("Alloy concatenation needs at least two operands");
+    expect(() => call("sys env", [])).toThrow('Alloy function "sys env" is not an identifier');
   });
 });
