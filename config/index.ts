@@ -92,6 +92,18 @@ export interface KubernetesSettings {
   readonly grafanaIngress?: { readonly host: string; readonly className?: string };
 }
 
+/** The backend's service level objectives, the same on both platforms. */
+export interface SloSettings {
+  /** Percentage of requests not answered 5xx over the window, in (0, 100). */
+  readonly availabilityObjective: number;
+  /** Percentage of requests answered within `latencyThresholdSeconds`, in (0, 100). */
+  readonly latencyObjective: number;
+  /** A bucket boundary of the backend's duration histogram (BACKEND_LATENCY_BUCKETS). */
+  readonly latencyThresholdSeconds: number;
+  /** The window the error budgets are counted over, in days. */
+  readonly windowDays: number;
+}
+
 /** Everything the program needs from the stack's configuration, validated and complete. */
 export interface Settings {
   readonly project: string;
@@ -156,6 +168,7 @@ export interface Settings {
     readonly webhookUrl?: pulumi.Output<string>;
     readonly emails: readonly string[];
   };
+  readonly slo: SloSettings;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -311,6 +324,12 @@ export function toSettings(v: Values, project: string, stack: string): Settings 
         ? { webhookUrl: pulumi.secret(v.alertWebhookUrl) }
         : {}),
       emails: v.alertEmails,
+    },
+    slo: {
+      availabilityObjective: v.sloAvailabilityObjective,
+      latencyObjective: v.sloLatencyObjective,
+      latencyThresholdSeconds: v.sloLatencyThresholdSeconds,
+      windowDays: v.sloWindowDays,
     },
   });
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { BACKEND_LATENCY_BUCKETS } from "./conventions";
 
 /**
  * Every stack setting this program reads: its Pulumi type, its schema, its default and what is
@@ -9,8 +10,19 @@ import { z } from "zod";
  * default, and a declared secret's default would be plaintext. Those are listed in the README.
  */
 
-/** How a raw config string is turned into a value before the schema sees it. */
-export type ConfigType = "string" | "integer" | "boolean" | "array";
+/**
+ * How a raw config string is turned into a value before the schema sees it. Pulumi's project
+ * config has no type for decimals: Pulumi.yaml declares a `number` key as a string.
+ */
+export type ConfigType = "string" | "integer" | "number" | "boolean" | "array";
+
+/** The type Pulumi.yaml declares for a key of `type`, and its default there. */
+export function projectDeclaration(
+  type: ConfigType,
+  value: unknown,
+): { readonly type: Exclude<ConfigType, "number">; readonly default: unknown } {
+  return type === "number" ? { type: "string", default: String(value) } : { type, default: value };
+}
 
 export interface KeySpec<S extends z.ZodType = z.ZodType> {
   /** Pulumi project-level config type, as declared in Pulumi.yaml. */
@@ -150,6 +162,14 @@ const bucket = z
   .refine((b) => !b.includes("..") && isIP(b) === 0);
 const BUCKET_ALLOWED =
   "empty, or an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, not an IP address";
+
+/** An objective: a percentage of requests strictly between 0 and 100. */
+const objective = z.number().gt(0).lt(100);
+const OBJECTIVE_ALLOWED = "a percentage strictly between 0 and 100, e.g. 99.9";
+const sloWindowDays = z.int().min(1).max(365);
+const bucketBoundary = z
+  .number()
+  .refine((seconds) => (BACKEND_LATENCY_BUCKETS as readonly number[]).includes(seconds));
 
 const image_ = (description: string, ref: string) =>
   spec({
@@ -622,6 +642,38 @@ export const KEYS = {
     schema: z.union([z.literal(""), dnsSubdomain]),
     default: "",
     platform: "kubernetes",
+  }),
+  sloAvailabilityObjective: spec({
+    type: "number",
+    description:
+      "Availability objective of the backend: the percentage of its requests not answered 5xx over sloWindowDays.",
+    allowed: OBJECTIVE_ALLOWED,
+    schema: objective,
+    default: 99.5,
+  }),
+  sloLatencyObjective: spec({
+    type: "number",
+    description:
+      "Latency objective of the backend: the percentage of its requests answered within sloLatencyThresholdSeconds over sloWindowDays.",
+    allowed: OBJECTIVE_ALLOWED,
+    schema: objective,
+    default: 99,
+  }),
+  sloLatencyThresholdSeconds: spec({
+    type: "number",
+    description:
+      "The latency objective's threshold, in seconds: a bucket boundary of the backend's request-duration histogram.",
+    allowed: `one of the backend histogram's bucket boundaries, in seconds: ${BACKEND_LATENCY_BUCKETS.join(", ")}`,
+    schema: bucketBoundary,
+    default: 1,
+  }),
+  sloWindowDays: spec({
+    type: "integer",
+    description:
+      "The SLO window in days: the error budgets are counted over the last sloWindowDays days.",
+    allowed: "a whole number of days from 1 to 365",
+    schema: sloWindowDays,
+    default: 30,
   }),
 } as const;
 

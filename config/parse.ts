@@ -66,6 +66,9 @@ function coerce(type: ConfigType, raw: string): unknown {
       return raw;
     case "integer":
       return /^-?[0-9]+$/.test(raw.trim()) ? Number(raw) : raw;
+    case "number":
+      // Plain decimals only: Number() would also take "", "0x10", "1e2" and "Infinity".
+      return /^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(raw.trim()) ? Number(raw) : raw;
     case "boolean":
       return raw === "true" ? true : raw === "false" ? false : raw;
     case "array":

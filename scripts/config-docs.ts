@@ -5,22 +5,31 @@
  * Tests fail when either drifts from the key table; this regenerates them.
  */
 import { stringify } from "yaml";
-import { declaredInProject, type Key, KEYS, type KeySpec } from "../config/keys";
+import {
+  declaredInProject,
+  type Key,
+  KEYS,
+  type KeySpec,
+  projectDeclaration,
+} from "../config/keys";
 
 function pulumiYaml(): string {
   const config = Object.fromEntries(
     (Object.entries(KEYS) as [Key, (typeof KEYS)[Key]][])
       .filter(([key]) => declaredInProject(key))
-      .map(([key, spec]) => [
-        key,
-        {
-          type: spec.type,
-          description: spec.description,
-          ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-          ...("secret" in spec ? { secret: true } : {}),
-          ...("default" in spec ? { default: spec.default } : {}),
-        },
-      ]),
+      .map(([key, spec]) => {
+        const declared = projectDeclaration(spec.type, spec.default);
+        return [
+          key,
+          {
+            type: declared.type,
+            description: spec.description,
+            ...(spec.type === "array" ? { items: { type: "string" } } : {}),
+            ...("secret" in spec ? { secret: true } : {}),
+            ...("default" in spec ? { default: declared.default } : {}),
+          },
+        ];
+      }),
   );
   return stringify({ config }, { lineWidth: 0 });
 }

@@ -2,7 +2,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parse } from "yaml";
-import { declaredInProject, type Key, KEY_NAMES, KEYS } from "../../config/keys";
+import {
+  declaredInProject,
+  type Key,
+  KEY_NAMES,
+  KEYS,
+  projectDeclaration,
+} from "../../config/keys";
 import { parseValues } from "../../config/parse";
 import { stackFileConfig } from "../helpers/program";
 import { configMap, PROD_PASSWORD, PROJECT, SECRETS_SET_AS_SECRETS } from "./values";
@@ -26,11 +32,12 @@ const declared = project.config ?? {};
 /** What Pulumi.yaml must declare for `key`, derived from its spec in config/keys.ts. */
 function expectedDeclaration(key: Key): Declaration {
   const spec = KEYS[key];
+  const declared = projectDeclaration(spec.type, "default" in spec ? spec.default : undefined);
   return {
-    type: spec.type,
+    type: declared.type,
     description: spec.description,
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-    ...("default" in spec ? { default: spec.default } : {}),
+    ...("default" in spec ? { default: declared.default } : {}),
     ...("secret" in spec ? { secret: true } : {}),
   };
 }
@@ -111,16 +118,33 @@ describe("Pulumi.yaml", () => {
   test.each(KEY_NAMES.filter((k) => k in declared && "default" in declared[k]))(
     "declares a default for %s that its own schema accepts",
     (key) => {
-      // Given the declared default
+      // Given the declared default (a decimal key's as the string Pulumi.yaml must declare)
       const value = declared[key].default;
+      const typed = KEYS[key].type === "number" ? Number(value) : value;
 
       // When the key's schema parses it
-      const parsed = KEYS[key].schema.safeParse(value);
+      const parsed = KEYS[key].schema.safeParse(typed);
 
-      // Then it is accepted unchanged
-      expect(parsed).toEqual({ success: true, data: value });
+      // Then it is accepted unchanged, and a decimal key's string reads as the default
+      expect(parsed).toEqual({ success: true, data: typed });
+      expect(typed).toEqual(KEYS[key].default);
     },
   );
+
+  it("declares the decimal settings as strings, Pulumi's project config having no decimal type", () => {
+    // Given the keys of type number
+    const decimals = KEY_NAMES.filter((k) => KEYS[k].type === "number");
+
+    // When their declarations are read
+    const types = decimals.map((k) => [k, declared[k].type, typeof declared[k].default]);
+
+    // Then each is a string with a string default
+    expect(types).toEqual([
+      ["sloAvailabilityObjective", "string", "string"],
+      ["sloLatencyObjective", "string", "string"],
+      ["sloLatencyThresholdSeconds", "string", "string"],
+    ]);
+  });
 
   it("gives the same values as an empty config when Pulumi injects its defaults", () => {
     // Given every declared default, as Pulumi hands project defaults to the program

@@ -74,6 +74,12 @@ describe("toSettings", () => {
         scrapeTargets: { backend: "backend:8080", traefik: "traefik:8082" },
         logShipper: "promtail",
         protectData: false,
+        slo: {
+          availabilityObjective: 99.5,
+          latencyObjective: 99,
+          latencyThresholdSeconds: 1,
+          windowDays: 30,
+        },
       },
       adminUser: "admin",
       url: "http://localhost:3001",
@@ -107,6 +113,7 @@ describe("toSettings", () => {
       "protectData",
       "grafana",
       "alerting",
+      "slo",
     ]);
   });
 

@@ -91,6 +91,10 @@ export const DEV_VALUES: Omit<
   alertmanager: false,
   grafanaIngressHost: "",
   grafanaIngressClass: "",
+  sloAvailabilityObjective: 99.5,
+  sloLatencyObjective: 99,
+  sloLatencyThresholdSeconds: 1,
+  sloWindowDays: 30,
 };
 
 /** A prod password that passes every rule (at least 12 characters, not the seed's). */
