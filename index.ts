@@ -3,16 +3,17 @@
  *
  *   stack config -> settings -> the platform (Docker or Kubernetes): Prometheus, Loki, the log
  *                shipper, Tempo, Grafana
- *                -> Grafana content (datasources, dashboard, alerts), the same on both -> outputs
+ *                -> Grafana content (datasources, dashboards, alerts), the same on both -> outputs
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deployDocker } from "./components/docker";
 import { GrafanaContent, grafanaProvider } from "./components/grafana/content";
 import { deployKubernetes } from "./components/kubernetes";
-import { ALERTS } from "./components/observability/grafana/alerts";
+import { ALERTS, sloAlerts } from "./components/observability/grafana/alerts";
 import { renderDashboard } from "./components/observability/grafana/dashboard";
 import { datasources } from "./components/observability/grafana/datasources";
-import { APP_CONTAINERS } from "./components/observability/names";
+import { renderSloDashboard } from "./components/observability/grafana/slo-dashboard";
+import { APP_CONTAINERS, GRAFANA_UIDS } from "./components/observability/names";
 import { loadSettings } from "./config";
 
 // 1. Settings: every key validated before any resource is registered.
@@ -43,8 +44,15 @@ const content = new GrafanaContent(
   {
     url: settings.grafana.url,
     datasources: datasources(platform.datasourceUrls),
-    dashboardJson: renderDashboard(),
-    alerts: ALERTS,
+    dashboards: [
+      { resourceName: "dashboard", uid: GRAFANA_UIDS.dashboard, json: renderDashboard() },
+      {
+        resourceName: "slo-dashboard",
+        uid: GRAFANA_UIDS.sloDashboard,
+        json: renderSloDashboard(settings.slo),
+      },
+    ],
+    alerts: [...ALERTS, ...sloAlerts(settings.slo)],
     alerting: settings.alerting,
   },
   { provider, dependsOn: [platform.grafana] },
@@ -52,7 +60,10 @@ const content = new GrafanaContent(
 
 // 4. Outputs.
 export const grafanaUrl = platform.grafanaUrl;
-export const dashboardUrl = content.dashboardUrl;
+export const dashboardUrl = content.dashboardUrls.apply((urls) => urls[GRAFANA_UIDS.dashboard]);
+export const sloDashboardUrl = content.dashboardUrls.apply(
+  (urls) => urls[GRAFANA_UIDS.sloDashboard],
+);
 export const folderUid = content.folderUid;
 export const datasourceUids = content.datasourceUids;
 export const alertRuleUids = content.alertRuleUids;

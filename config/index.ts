@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { type Environment, parseValues } from "./parse";
-import { splitLabel, type Values } from "./keys";
+import { SLO_DEFAULTS, splitLabel, type Values } from "./keys";
 
 export { SettingsError, SEED_DEV_PASSWORD } from "./parse";
 export type { Environment } from "./parse";
@@ -103,6 +103,9 @@ export interface SloSettings {
   /** The window the error budgets are counted over, in days. */
   readonly windowDays: number;
 }
+
+/** The objectives of a stack that sets none (the benchmark's and the tests' too). */
+export const DEFAULT_SLO: SloSettings = Object.freeze({ ...SLO_DEFAULTS });
 
 /** Everything the program needs from the stack's configuration, validated and complete. */
 export interface Settings {

@@ -163,6 +163,14 @@ const bucket = z
 const BUCKET_ALLOWED =
   "empty, or an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, not an IP address";
 
+/** The objectives of a stack that sets none. */
+export const SLO_DEFAULTS = {
+  availabilityObjective: 99.5,
+  latencyObjective: 99,
+  latencyThresholdSeconds: 1,
+  windowDays: 30,
+} as const;
+
 /** An objective: a percentage of requests strictly between 0 and 100. */
 const objective = z.number().gt(0).lt(100);
 const OBJECTIVE_ALLOWED = "a percentage strictly between 0 and 100, e.g. 99.9";
@@ -649,7 +657,7 @@ export const KEYS = {
       "Availability objective of the backend: the percentage of its requests not answered 5xx over sloWindowDays.",
     allowed: OBJECTIVE_ALLOWED,
     schema: objective,
-    default: 99.5,
+    default: SLO_DEFAULTS.availabilityObjective,
   }),
   sloLatencyObjective: spec({
     type: "number",
@@ -657,7 +665,7 @@ export const KEYS = {
       "Latency objective of the backend: the percentage of its requests answered within sloLatencyThresholdSeconds over sloWindowDays.",
     allowed: OBJECTIVE_ALLOWED,
     schema: objective,
-    default: 99,
+    default: SLO_DEFAULTS.latencyObjective,
   }),
   sloLatencyThresholdSeconds: spec({
     type: "number",
@@ -665,7 +673,7 @@ export const KEYS = {
       "The latency objective's threshold, in seconds: a bucket boundary of the backend's request-duration histogram.",
     allowed: `one of the backend histogram's bucket boundaries, in seconds: ${BACKEND_LATENCY_BUCKETS.join(", ")}`,
     schema: bucketBoundary,
-    default: 1,
+    default: SLO_DEFAULTS.latencyThresholdSeconds,
   }),
   sloWindowDays: spec({
     type: "integer",
@@ -673,7 +681,7 @@ export const KEYS = {
       "The SLO window in days: the error budgets are counted over the last sloWindowDays days.",
     allowed: "a whole number of days from 1 to 365",
     schema: sloWindowDays,
-    default: 30,
+    default: SLO_DEFAULTS.windowDays,
   }),
 } as const;
 

@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { retainVolumeClaims } from "../components/kubernetes";
 import { renderRules } from "../components/observability/prometheus/rules";
 import { type ProgramRun, type Registered, runProgram, stackFileConfig } from "./helpers/program";
+import { DEFAULT_SLO } from "../config";
 
 /** How a Pulumi secret reaches a provider: the value wrapped in the secret signature. */
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
@@ -181,7 +182,7 @@ describe("platform kubernetes, dev with only platform and grafanaUrl set", () =>
       metadata: { namespace: "monitoring" },
     });
     expect((inputs.spec as { groups: unknown }).groups).toEqual(
-      (parse(renderRules()) as { groups: unknown }).groups,
+      (parse(renderRules({ slo: DEFAULT_SLO })) as { groups: unknown }).groups,
     );
   });
 

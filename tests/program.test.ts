@@ -5,6 +5,7 @@ import { renderPromtailConfig } from "../components/observability/logs/promtail"
 import { renderTempoConfig } from "../components/observability/tempo/config";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { type ProgramRun, type Registered, runProgram, stackFileConfig } from "./helpers/program";
+import { DEFAULT_SLO } from "../config";
 
 /** How a Pulumi secret reaches a provider: the value wrapped in the secret signature. */
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
@@ -80,7 +81,10 @@ function expectedContainers(ip: string, adminPassword: string): Record<string, u
             logShipperTarget: "log-shipper:9080",
           }),
         },
-        { file: "/etc/prometheus/rules/timemanager.rules.yml", content: renderRules() },
+        {
+          file: "/etc/prometheus/rules/timemanager.rules.yml",
+          content: renderRules({ slo: DEFAULT_SLO }),
+        },
       ],
       mounts: [volume("prometheus", "/prometheus")],
       command: [
@@ -228,6 +232,7 @@ describe.each([
         "grafana:oss/dataSource:DataSource grafana-content-datasource-tempo",
         "grafana:oss/folder:Folder grafana-content-folder",
         "grafana:oss/dashboard:Dashboard grafana-content-dashboard",
+        "grafana:oss/dashboard:Dashboard grafana-content-slo-dashboard",
         "grafana:alerting/ruleGroup:RuleGroup grafana-content-alerts",
       ].sort(),
     );

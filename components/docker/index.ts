@@ -43,6 +43,7 @@ export function deployDocker(settings: Settings): PlatformStack {
     backendTarget: settings.scrapeTargets.backend,
     traefikTarget: settings.scrapeTargets.traefik,
     logShipperTarget: `${LOG_SHIPPER.alias}:${String(LOG_SHIPPER.port)}`,
+    slo: settings.slo,
   });
   const loki = new Loki("loki", {
     context,

@@ -3,6 +3,7 @@ import { HOSTS, PATHS, PORTS } from "../observability/names";
 import { type StackContext, dataVolume, hostUrl, internalUrl, serviceContainer } from "./container";
 import { prometheusFlags, renderPrometheusConfig } from "../observability/prometheus/config";
 import { renderRules } from "../observability/prometheus/rules";
+import type { SloSpec } from "../observability/slo";
 
 export interface PrometheusArgs {
   readonly context: StackContext;
@@ -21,6 +22,8 @@ export interface PrometheusArgs {
   readonly traefikTarget: string;
   /** host:port of the log shipper's metrics. */
   readonly logShipperTarget: string;
+  /** The objectives the SLO recording rules compute error budgets for. */
+  readonly slo: SloSpec;
 }
 
 /** Prometheus: scrapes the app and the stack, evaluates the rules, receives Tempo's metrics. */
@@ -49,7 +52,7 @@ export class Prometheus extends pulumi.ComponentResource {
         ports: [{ internal: PORTS.prometheus, external: args.hostPort }],
         files: [
           { path: PATHS.prometheusConfig, content: renderPrometheusConfig(args) },
-          { path: PATHS.prometheusRules, content: renderRules() },
+          { path: PATHS.prometheusRules, content: renderRules({ slo: args.slo }) },
         ],
         volumes: [{ volume: data, path: PATHS.prometheusData }],
         command: prometheusFlags(args),

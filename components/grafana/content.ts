@@ -17,13 +17,26 @@ export interface AlertContact {
   readonly emails: readonly string[];
 }
 
+/** One dashboard of the folder. */
+export interface DashboardSpec {
+  /**
+   * The Dashboard resource is named `<name>-<resourceName>`: its identity in the stack's state,
+   * so it must not change once deployed.
+   */
+  readonly resourceName: string;
+  /** The model's own uid: the dashboard's URL is `<url>/d/<uid>`. */
+  readonly uid: string;
+  /** The dashboard's model, as JSON. */
+  readonly json: string;
+}
+
 export interface GrafanaContentArgs {
-  /** Grafana's URL as a person opens it: the dashboard link is built on it. */
+  /** Grafana's URL as a person opens it: the dashboard links are built on it. */
   readonly url: string;
   /** The datasources, with the URLs the platform gives them. */
   readonly datasources: readonly DatasourceSpec[];
-  /** The overview dashboard's model, as JSON. */
-  readonly dashboardJson: string;
+  /** The dashboards of the Time Manager folder. */
+  readonly dashboards: readonly DashboardSpec[];
   /** The alert rules of the one rule group. */
   readonly alerts: readonly AlertSpec[];
   readonly alerting: AlertContact;
@@ -64,13 +77,14 @@ export function grafanaProvider(
 }
 
 /**
- * What lives inside Grafana: datasources, the folder, the overview dashboard, the alert rules
+ * What lives inside Grafana: datasources, the folder, its dashboards, the alert rules
  * and, when configured, where alerts are sent. The same on every platform: all of it comes in
  * through `args`, and the Grafana provider through `opts.provider`.
  */
 export class GrafanaContent extends pulumi.ComponentResource {
   public readonly folderUid: pulumi.Output<string>;
-  public readonly dashboardUrl: pulumi.Output<string>;
+  /** Each dashboard's URL, by uid, once it exists. */
+  public readonly dashboardUrls: pulumi.Output<Record<string, string>>;
   /** Datasource UIDs by type. */
   public readonly datasourceUids: pulumi.Output<Record<string, string>>;
   /** Alert rule UIDs by title. */
@@ -104,10 +118,13 @@ export class GrafanaContent extends pulumi.ComponentResource {
       { uid: GRAFANA_UIDS.folder, title: "Time Manager" },
       inGrafana,
     );
-    const dashboard = new grafana.oss.Dashboard(
-      `${name}-dashboard`,
-      { folder: folder.uid, configJson: args.dashboardJson, overwrite: true },
-      { ...inGrafana, dependsOn: datasources },
+    const dashboards = args.dashboards.map(
+      (d) =>
+        new grafana.oss.Dashboard(
+          `${name}-${d.resourceName}`,
+          { folder: folder.uid, configJson: d.json, overwrite: true },
+          { ...inGrafana, dependsOn: datasources },
+        ),
     );
     const rules = new grafana.alerting.RuleGroup(
       `${name}-alerts`,
@@ -122,8 +139,12 @@ export class GrafanaContent extends pulumi.ComponentResource {
     this.notifications(name, args.alerting, inGrafana);
 
     this.folderUid = folder.uid;
-    // The uid is the model's own (stable); wait for the dashboard so the link works once shown.
-    this.dashboardUrl = dashboard.id.apply(() => `${args.url}/d/${GRAFANA_UIDS.dashboard}`);
+    // The uid is the model's own (stable); wait for the dashboards so the links work once shown.
+    this.dashboardUrls = pulumi
+      .all(dashboards.map((d) => d.id))
+      .apply(() =>
+        Object.fromEntries(args.dashboards.map((d) => [d.uid, `${args.url}/d/${d.uid}`])),
+      );
     this.datasourceUids = pulumi.output(
       Object.fromEntries(args.datasources.map((ds) => [ds.type, ds.uid])),
     );
@@ -132,7 +153,7 @@ export class GrafanaContent extends pulumi.ComponentResource {
     );
     this.registerOutputs({
       folderUid: this.folderUid,
-      dashboardUrl: this.dashboardUrl,
+      dashboardUrls: this.dashboardUrls,
       datasourceUids: this.datasourceUids,
       alertRuleUids: this.alertRuleUids,
     });

@@ -236,7 +236,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         }),
       );
     }
-    operatorObject(`${name}-rules`, prometheusRule({ name: "timemanager", namespace: ns }));
+    operatorObject(
+      `${name}-rules`,
+      prometheusRule({ name: "timemanager", namespace: ns, slo: settings.slo }),
+    );
 
     const tempoUrl = (port: number) => pulumi.output(clusterUrl(K8S_SERVICES.tempo, ns, port));
     this.stack = {

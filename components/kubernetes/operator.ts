@@ -1,5 +1,6 @@
 import type { PodTarget } from "../../config";
 import { ruleGroups, type RuleGroup } from "../observability/prometheus/rules";
+import type { SloSpec } from "../observability/slo";
 import type { RelabelConfig } from "./adapters";
 
 /**
@@ -95,6 +96,8 @@ export function podMonitor(opts: PodMonitorOptions): PodMonitorManifest {
 export interface PrometheusRuleOptions {
   readonly name: string;
   readonly namespace: string;
+  /** The objectives the SLO recording rules compute error budgets for. */
+  readonly slo: SloSpec;
 }
 
 /** Every rule group of the program, the same ones the Docker platform's rules file holds. */
@@ -103,6 +106,6 @@ export function prometheusRule(opts: PrometheusRuleOptions): PrometheusRuleManif
     apiVersion: MONITORING_API_VERSION,
     kind: "PrometheusRule",
     metadata: { name: opts.name, namespace: opts.namespace },
-    spec: { groups: ruleGroups() },
+    spec: { groups: ruleGroups({ slo: opts.slo }) },
   };
 }

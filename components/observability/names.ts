@@ -4,6 +4,8 @@
  * can never disagree on what they call each other.
  */
 
+export { BACKEND_LATENCY_BUCKETS } from "../../config/conventions";
+
 /** The services this program runs, each in one container named `<prefix>-<service>`. */
 export const SERVICES = ["prometheus", "loki", "promtail", "tempo", "cadvisor", "grafana"] as const;
 export type Service = (typeof SERVICES)[number];
@@ -105,5 +107,6 @@ export const APP_CONTAINERS = {
 export const GRAFANA_UIDS = {
   folder: "timemanager",
   dashboard: "timemanager-overview",
+  sloDashboard: "timemanager-slos",
   alertGroup: "timemanager-alerts",
 } as const;

@@ -13,6 +13,7 @@ import { startExporter, type Exporter, type Mode } from "../helpers/exporter";
 import { freePort, stopProcess } from "../../scripts/lib/processes";
 import { substituteGrafanaVariables } from "../helpers/grammars";
 import { runTool } from "../helpers/tools";
+import { DEFAULT_SLO } from "../../config";
 
 /**
  * A real Prometheus running the rendered prometheus.yml and rules file against the synthetic
@@ -191,7 +192,7 @@ export async function startPrometheusStack(
   for (const job of DOWN_JOBS) targets[job] = await closed();
   for (const [file, text] of [
     [PATHS.prometheusConfig, testPrometheusConfig(rendered, targets)],
-    [PATHS.prometheusRules, renderRules()],
+    [PATHS.prometheusRules, renderRules({ slo: DEFAULT_SLO })],
   ] as const) {
     fs.mkdirSync(path.dirname(inRoot(file)), { recursive: true });
     fs.writeFileSync(inRoot(file), text);

@@ -1,9 +1,23 @@
 import { DATASOURCE_UIDS } from "../names";
 import { RECORDED } from "../prometheus/rules";
+import {
+  BURN_RATE_ALERTS,
+  type BurnRateAlert,
+  burnRateAlertExpr,
+  durationText,
+  errorBudgetPercent,
+  exhaustionExpr,
+  objectiveOf,
+  objectiveText,
+  type Sli,
+  SLIS,
+  type SloSpec,
+} from "../slo";
 
 /**
- * The seed's Grafana alerts. Each is one Prometheus query (A, instant) and one threshold on it
- * (B, Grafana's server-side expression). No-data and error states are chosen per rule.
+ * A Grafana alert: one Prometheus query (A, instant) and one threshold on it (B, Grafana's
+ * server-side expression), and optionally more queries whose values the annotations quote.
+ * No-data and error states are chosen per rule.
  */
 export interface AlertSpec {
   /** Stable UID, so links and silences survive a re-creation. */
@@ -14,7 +28,12 @@ export interface AlertSpec {
   readonly operator: "gt" | "lt";
   readonly threshold: number;
   readonly for: string;
-  readonly severity: "critical" | "warning";
+  /** critical and warning for the seed's alerts; page and ticket for the SLO burn rates. */
+  readonly severity: "critical" | "warning" | "page" | "ticket";
+  /** Labels beside `severity`, e.g. the SLO an alert is about. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Prometheus queries, by refId (C, D, ...), whose values the annotations show as $values. */
+  readonly annotationQueries?: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly description: string;
   /** What a query returning nothing means. */
@@ -84,10 +103,72 @@ export const ALERTS: readonly AlertSpec[] = [
   },
 ];
 
+const TITLES: Readonly<Record<Sli, string>> = { availability: "Availability", latency: "Latency" };
+const BAD: Readonly<Record<Sli, string>> = {
+  availability: "errors (5xx)",
+  latency: "slow requests",
+};
+
+/** One burn-rate alert of one SLO: its long-window burn rate (A) over the pair's factor. */
+function burnRateAlert(spec: SloSpec, sli: Sli, pair: BurnRateAlert): AlertSpec {
+  const factor = String(pair.factor);
+  const budget = errorBudgetPercent(objectiveOf(spec, sli));
+  const lasts = durationText((spec.windowDays * 86400) / pair.factor);
+  return {
+    uid: `timemanager-slo-${sli}-${pair.long}-${pair.short}`,
+    title: `${TITLES[sli]} budget burn ${factor}x over ${pair.long} and ${pair.short}`,
+    expr: burnRateAlertExpr(spec, sli, pair),
+    operator: "gt",
+    threshold: pair.factor,
+    for: pair.for,
+    severity: pair.severity,
+    labels: { slo: sli },
+    annotationQueries: { C: exhaustionExpr(spec, sli, pair.long) },
+    summary: `{{ $labels.job }} spends its ${sli} error budget ${factor}x too fast or faster`,
+    description:
+      `Objective: ${objectiveText(spec, sli)}, an error budget of ${String(budget)} % of requests. ` +
+      `Over the last ${pair.long}, {{ $labels.job }}'s ${BAD[sli]} spent it {{ humanize $values.A.Value }}x as fast as the objective allows, ` +
+      `and faster than ${factor}x over the last ${pair.short} too (a ${pair.severity} from ${factor}x, a rate at which the whole budget lasts ${lasts}). ` +
+      `At the last ${pair.long}'s rate, what is left of the budget is gone in {{ humanizeDuration $values.C.Value }}.`,
+    // No series means no window pair over its factor: nothing burns that fast.
+    noDataState: "OK",
+    execErrState: "Error",
+  };
+}
+
+/**
+ * The burn-rate alerts of both SLOs: per SLO, one per window pair of the workbook, pages for the
+ * fast burns and tickets for the slow ones.
+ */
+export function sloAlerts(spec: SloSpec): AlertSpec[] {
+  return SLIS.flatMap((sli) => BURN_RATE_ALERTS.map((pair) => burnRateAlert(spec, sli, pair)));
+}
+
 /** How often the rule group is evaluated. */
 export const EVALUATION_INTERVAL_SECONDS = 60;
 
-/** The provider's rule input for one alert: query A on Prometheus, threshold B on A. */
+/** An instant Prometheus query of a rule, over the last 10 minutes. */
+function prometheusData(refId: string, expr: string) {
+  return {
+    refId,
+    datasourceUid: DATASOURCE_UIDS.prometheus,
+    relativeTimeRange: { from: 600, to: 0 },
+    model: JSON.stringify({
+      refId,
+      datasource: { type: "prometheus", uid: DATASOURCE_UIDS.prometheus },
+      expr,
+      instant: true,
+      range: false,
+      intervalMs: 15000,
+      maxDataPoints: 43200,
+    }),
+  };
+}
+
+/**
+ * The provider's rule input for one alert: query A on Prometheus, threshold B on A (the
+ * condition), then the annotations' own queries.
+ */
 export function ruleInput(alert: AlertSpec) {
   return {
     uid: alert.uid,
@@ -96,23 +177,10 @@ export function ruleInput(alert: AlertSpec) {
     for: alert.for,
     noDataState: alert.noDataState,
     execErrState: alert.execErrState,
-    labels: { severity: alert.severity },
+    labels: { severity: alert.severity, ...alert.labels },
     annotations: { summary: alert.summary, description: alert.description },
     datas: [
-      {
-        refId: "A",
-        datasourceUid: DATASOURCE_UIDS.prometheus,
-        relativeTimeRange: { from: 600, to: 0 },
-        model: JSON.stringify({
-          refId: "A",
-          datasource: { type: "prometheus", uid: DATASOURCE_UIDS.prometheus },
-          expr: alert.expr,
-          instant: true,
-          range: false,
-          intervalMs: 15000,
-          maxDataPoints: 43200,
-        }),
-      },
+      prometheusData("A", alert.expr),
       {
         refId: "B",
         datasourceUid: "__expr__",
@@ -125,6 +193,9 @@ export function ruleInput(alert: AlertSpec) {
           conditions: [{ evaluator: { type: alert.operator, params: [alert.threshold] } }],
         }),
       },
+      ...Object.entries(alert.annotationQueries ?? {}).map(([refId, expr]) =>
+        prometheusData(refId, expr),
+      ),
     ],
   };
 }

@@ -21,7 +21,8 @@ interface PlaceablePanel extends cog.Builder<dashboard.Panel> {
   gridPos(gridPos: dashboard.GridPos): unknown;
 }
 
-interface PanelSlot {
+/** One panel of a row: how to build it, and its size. */
+export interface PanelSlot {
   readonly panel: () => PlaceablePanel;
   /** Width in grid columns. */
   readonly w: number;
@@ -29,7 +30,8 @@ interface PanelSlot {
   readonly h: number;
 }
 
-interface RowSpec {
+/** A row of a dashboard: its title and its panels, left to right, wrapped at 24 columns. */
+export interface RowSpec {
   readonly title: string;
   readonly panels: readonly PanelSlot[];
 }
@@ -121,26 +123,14 @@ function logFilterVariable(): dashboard.TextBoxVariableBuilder {
 }
 
 /**
- * The overview dashboard's model. Rows are expanded, so their panels follow them in the
+ * Places `rows` on the dashboard. Rows are expanded, so their panels follow them in the
  * top-level panel list (Grafana's layout); every row and panel gets an explicit id and gridPos,
  * stacked row after row and wrapped at 24 columns.
  */
-export function overviewDashboard(): dashboard.Dashboard {
-  const builder = new dashboard.DashboardBuilder(DASHBOARD_TITLE)
-    .uid(GRAFANA_UIDS.dashboard)
-    .description("Health, traffic, latency, errors, resources and logs of the Time Manager app.")
-    .tags(["timemanager", "observability"])
-    .editable()
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .refresh("30s")
-    .time({ from: "now-6h", to: "now" })
-    .timezone("browser")
-    .withVariable(pathVariable())
-    .withVariable(logFilterVariable());
-
+export function layOutRows(builder: dashboard.DashboardBuilder, rows: readonly RowSpec[]): void {
   let id = 1;
   let y = 0;
-  for (const row of ROWS) {
+  for (const row of rows) {
     builder.withRow(
       new dashboard.RowBuilder(row.title).id(id++).gridPos({ x: 0, y, w: GRID_COLUMNS, h: 1 }),
     );
@@ -162,6 +152,46 @@ export function overviewDashboard(): dashboard.Dashboard {
     }
     y += lineHeight;
   }
+}
+
+/** A link in the dashboard's header to another dashboard of the stack, by its uid. */
+export function dashboardLink(
+  title: string,
+  uid: string,
+  tooltip: string,
+): dashboard.DashboardLinkBuilder {
+  return new dashboard.DashboardLinkBuilder(title)
+    .type(dashboard.DashboardLinkType.Link)
+    .url(`/d/${uid}`)
+    .tooltip(tooltip)
+    .icon("dashboard")
+    .asDropdown(false)
+    .targetBlank(false)
+    .includeVars(false)
+    .keepTime(false);
+}
+
+/** The overview dashboard's model: the seed's rows, then the app's metrics, Traefik and logs. */
+export function overviewDashboard(): dashboard.Dashboard {
+  const builder = new dashboard.DashboardBuilder(DASHBOARD_TITLE)
+    .uid(GRAFANA_UIDS.dashboard)
+    .description("Health, traffic, latency, errors, resources and logs of the Time Manager app.")
+    .tags(["timemanager", "observability"])
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .refresh("30s")
+    .time({ from: "now-6h", to: "now" })
+    .timezone("browser")
+    .link(
+      dashboardLink(
+        "SLOs",
+        GRAFANA_UIDS.sloDashboard,
+        "The backend's service level objectives: error budgets left and burn rates.",
+      ),
+    )
+    .withVariable(pathVariable())
+    .withVariable(logFilterVariable());
+  layOutRows(builder, ROWS);
   return builder.build();
 }
 

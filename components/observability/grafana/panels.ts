@@ -38,7 +38,12 @@ const selectedPaths = `path=~"$${VARIABLES.path}"`;
 /** What "p99 latency by endpoint" records, as a raw query a user can run in Explore. */
 export const LATENCY_P99_BY_PATH_RAW = `histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{${backend}, ${selectedPaths}}[$__rate_interval])))`;
 
-function promQuery(refId: string, expr: string, legend: string): prometheus.DataqueryBuilder {
+/** A code-mode Prometheus range query on the stack's datasource; `.instant()` turns it into an instant one. */
+export function promQuery(
+  refId: string,
+  expr: string,
+  legend: string,
+): prometheus.DataqueryBuilder {
   return (
     new prometheus.DataqueryBuilder()
       .refId(refId)

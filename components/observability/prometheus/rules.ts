@@ -1,4 +1,17 @@
 import { stringify } from "yaml";
+import { JOBS } from "../names";
+import {
+  budgetRemainingRecord,
+  ERRORS_RATE_RECORD,
+  errorBudget,
+  errorRatioRecord,
+  objectiveOf,
+  prometheusLe,
+  type Sli,
+  sliWindows,
+  type SloSpec,
+  sloWindow,
+} from "../slo";
 
 /**
  * Prometheus recording and alerting rules. Recording rules follow Prometheus's naming convention
@@ -118,8 +131,61 @@ export const ALERTING_RULES: readonly AlertingRule[] = [
   },
 ];
 
+const backend = `job="${JOBS.backend}"`;
+
+/**
+ * The share of bad requests of one SLI over `window`, for the backend. Built on the 5-minute
+ * recording rules: the 5-minute ratio is theirs; a longer window averages their rates over it
+ * (bad and all alike, so the ratio weighs every request the same, and a range of a few series of
+ * one sample per evaluation stays cheap over 30 days, unlike one over every raw series).
+ */
+function errorRatioExpr(spec: SloSpec, sli: Sli, window: string): string {
+  const over = (selector: string): string =>
+    window === RATE_WINDOW ? selector : `avg_over_time(${selector}[${window}])`;
+  if (sli === "availability") {
+    return window === RATE_WINDOW
+      ? `${RECORDED.errorRatio}{${backend}}`
+      : `${over(`${ERRORS_RATE_RECORD}{${backend}}`)} / ${over(`${RECORDED.requestRate}{${backend}}`)}`;
+  }
+  // Slow = all (+Inf) minus those within the threshold's bucket; ignoring le pairs the two.
+  const bucket = (le: string): string =>
+    over(`${RECORDED.durationBuckets}{${backend}, le="${le}"}`);
+  return `1 - ${bucket(prometheusLe(spec.latencyThresholdSeconds))} / ignoring (le) ${bucket("+Inf")}`;
+}
+
+/**
+ * The SLO recording rules: the 5xx rate per job, then each SLI's share of bad requests over
+ * every window the alerts and the dashboard read, then what is left of each error budget. In
+ * this order, since Prometheus evaluates a group's rules one after the other.
+ */
+export function sloRecordingRules(spec: SloSpec): RecordingRule[] {
+  const perSli = (sli: Sli): RecordingRule[] => [
+    ...sliWindows(spec).map((window) => ({
+      record: errorRatioRecord(sli, window),
+      expr: errorRatioExpr(spec, sli, window),
+    })),
+    {
+      record: budgetRemainingRecord(sli),
+      expr: `1 - ${errorRatioRecord(sli, sloWindow(spec))} / ${String(errorBudget(objectiveOf(spec, sli)))}`,
+    },
+  ];
+  return [
+    {
+      record: ERRORS_RATE_RECORD,
+      // As for the 5xx ratio: a job that never failed has no 5xx series, and a rate of 0.
+      expr: `sum by (job) (${RECORDED.requestRateByPathClass}{status_class="5xx"}) or ${RECORDED.requestRate} * 0`,
+    },
+    ...perSli("availability"),
+    ...perSli("latency"),
+  ];
+}
+
 /** The group names in the rules file. */
-export const RULE_GROUPS = { recording: "timemanager-recording", alerts: "timemanager" } as const;
+export const RULE_GROUPS = {
+  recording: "timemanager-recording",
+  alerts: "timemanager",
+  slo: "timemanager-slo",
+} as const;
 
 /** One rule group as Prometheus and the Operator's PrometheusRule spell it. */
 export interface RuleGroup {
@@ -127,15 +193,22 @@ export interface RuleGroup {
   readonly rules: readonly (RecordingRule | AlertingRule)[];
 }
 
+/** What the rules depend on in the stack's settings. */
+export interface RulesOptions {
+  /** The objectives the SLO rules compute budgets for. */
+  readonly slo: SloSpec;
+}
+
 /** Every rule group Prometheus loads, on either platform. */
-export function ruleGroups(): RuleGroup[] {
+export function ruleGroups(options: RulesOptions): RuleGroup[] {
   return [
     { name: RULE_GROUPS.recording, rules: RECORDING_RULES.map((r) => ({ ...r })) },
     { name: RULE_GROUPS.alerts, rules: ALERTING_RULES.map((r) => ({ ...r })) },
+    { name: RULE_GROUPS.slo, rules: sloRecordingRules(options.slo) },
   ];
 }
 
 /** The rules file Prometheus loads, as uploaded into the container. */
-export function renderRules(): string {
-  return stringify({ groups: ruleGroups() });
+export function renderRules(options: RulesOptions): string {
+  return stringify({ groups: ruleGroups(options) });
 }

@@ -221,14 +221,20 @@ describe.each([
       uid: "timemanager",
       title: "Time Manager",
     });
-    expect(one(run, "grafana:oss/dashboard:Dashboard").inputs).toEqual({
+    const dashboards = of(run, "grafana:oss/dashboard:Dashboard");
+    // The other one is the SLO dashboard (tests/slo-program.test.ts).
+    expect(dashboards.map((d) => d.name)).toEqual([
+      "grafana-content-dashboard",
+      "grafana-content-slo-dashboard",
+    ]);
+    expect(dashboards[0]?.inputs).toEqual({
       folder: "timemanager",
       configJson: renderDashboard(),
       overwrite: true,
     });
   });
 
-  test("the alert rule group holds the seed's four alerts with their thresholds and states", () => {
+  test("the alert rule group holds the seed's four alerts with their thresholds and states, then the SLO burn rates", () => {
     const group = one(run, RULES).inputs as {
       name: string;
       folderUid: string;
@@ -241,8 +247,14 @@ describe.each([
       intervalSeconds: 60,
       rules: undefined,
     });
+    // The SLO alerts' inputs are tested in tests/slo-program.test.ts.
+    expect(group.rules.slice(EXPECTED_RULES.length).map((r) => r.uid)).toEqual(
+      ["availability", "latency"].flatMap((slo) =>
+        ["1h-5m", "6h-30m", "1d-2h", "3d-6h"].map((pair) => `timemanager-slo-${slo}-${pair}`),
+      ),
+    );
     expect(
-      group.rules.map((r) => ({
+      group.rules.slice(0, EXPECTED_RULES.length).map((r) => ({
         uid: r.uid,
         name: r.name,
         condition: r.condition,
@@ -302,7 +314,8 @@ describe.each([
         for (const [k, v] of Object.entries(record)) walk(v, k);
       }
     };
-    walk(JSON.parse(renderDashboard()));
+    for (const d of of(run, "grafana:oss/dashboard:Dashboard"))
+      walk(JSON.parse(d.inputs.configJson as string));
     for (const ds of of(run, DS)) walk(JSON.parse(ds.inputs.jsonDataEncoded as string));
     const group = one(run, RULES).inputs as { rules: RuleInput[] };
     for (const rule of group.rules)

@@ -13,6 +13,7 @@ import { DATASOURCE_UIDS } from "../../../components/observability/names";
 import { RECORDED, renderRules } from "../../../components/observability/prometheus/rules";
 import { freePort, stopProcess } from "../../../scripts/lib/processes";
 import { describeWithTool } from "../../helpers/tools";
+import { DEFAULT_SLO } from "../../../config";
 
 /*
  * The cAdvisor label adapter on a real Prometheus: relabeling happens only at scrape time, so
@@ -294,7 +295,7 @@ describeWithTool("prometheus", (prometheus) => {
     const kubeletPort = (server.address() as { port: number }).port;
 
     const rules = path.join(root, "rules.yml");
-    fs.writeFileSync(rules, renderRules());
+    fs.writeFileSync(rules, renderRules({ slo: DEFAULT_SLO }));
     const config = path.join(root, "prometheus.yml");
     fs.writeFileSync(
       config,

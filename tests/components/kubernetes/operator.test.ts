@@ -15,6 +15,7 @@ import {
 } from "../../../components/kubernetes/operator";
 import { JOBS } from "../../../components/observability/names";
 import { renderRules, ruleGroups } from "../../../components/observability/prometheus/rules";
+import { DEFAULT_SLO } from "../../../config";
 
 /*
  * The Operator objects, checked against the Operator's own schemas (the CRDs' OpenAPI, as
@@ -104,14 +105,16 @@ describe("podMonitor", () => {
 });
 
 describe("prometheusRule", () => {
-  const rule = prometheusRule({ name: "timemanager", namespace: NAMESPACE });
+  const rule = prometheusRule({ name: "timemanager", namespace: NAMESPACE, slo: DEFAULT_SLO });
 
   it("holds exactly the program's rule groups", () => {
     // Given the PrometheusRule
     // When its groups are compared with the rules file the Docker Prometheus loads
     // Then they are the same groups, rule for rule
-    expect(rule.spec.groups).toEqual(ruleGroups());
-    expect(rule.spec.groups).toEqual((parse(renderRules()) as { groups: unknown }).groups);
+    expect(rule.spec.groups).toEqual(ruleGroups({ slo: DEFAULT_SLO }));
+    expect(rule.spec.groups).toEqual(
+      (parse(renderRules({ slo: DEFAULT_SLO })) as { groups: unknown }).groups,
+    );
     expect(rule.metadata).toEqual({ name: "timemanager", namespace: NAMESPACE });
   });
 

@@ -10,8 +10,10 @@ import {
   RECORDED,
   RECORDING_RULES,
   renderRules,
+  sloRecordingRules,
 } from "../../../../components/observability/prometheus/rules";
 import { describeWithTool, runTool } from "../../../helpers/tools";
+import { DEFAULT_SLO } from "../../../../config";
 
 const TARGETS = {
   backendTarget: "backend:8080",
@@ -19,7 +21,8 @@ const TARGETS = {
   logShipperTarget: "log-shipper:9080",
 };
 
-const RULE_COUNT = RECORDING_RULES.length + ALERTING_RULES.length;
+const RULE_COUNT =
+  RECORDING_RULES.length + ALERTING_RULES.length + sloRecordingRules(DEFAULT_SLO).length;
 
 interface RulesFile {
   groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
@@ -58,7 +61,7 @@ describeWithTool("promtool", (promtool) => {
 
   it("accepts prometheus.yml and the rules file it references, as uploaded", () => {
     // Given the rendered config and rules laid out as in the container
-    layOut(renderRules());
+    layOut(renderRules({ slo: DEFAULT_SLO }));
 
     // When promtool checks the config
     const run = runTool(promtool, ["check", "config", inRoot(PATHS.prometheusConfig)]);
@@ -72,7 +75,7 @@ describeWithTool("promtool", (promtool) => {
 
   it("accepts the rules file on its own", () => {
     // Given the rendered rules file
-    layOut(renderRules());
+    layOut(renderRules({ slo: DEFAULT_SLO }));
 
     // When promtool checks it
     const run = runTool(promtool, ["check", "rules", inRoot(PATHS.prometheusRules)]);
@@ -87,7 +90,8 @@ describeWithTool("promtool", (promtool) => {
   describe("the PrometheusRule's groups, as the Operator hands them to Prometheus", () => {
     const groups = (): string =>
       stringify({
-        groups: prometheusRule({ name: "timemanager", namespace: "monitoring" }).spec.groups,
+        groups: prometheusRule({ name: "timemanager", namespace: "monitoring", slo: DEFAULT_SLO })
+          .spec.groups,
       });
 
     it("pass check rules with every rule counted", () => {
@@ -124,7 +128,7 @@ describeWithTool("promtool", (promtool) => {
   describe("when one rule's expr is not valid PromQL", () => {
     // The error ratio with its closing parenthesis dropped.
     const broken = withExpr(
-      renderRules(),
+      renderRules({ slo: DEFAULT_SLO }),
       RECORDED.errorRatio,
       'sum by (job) (rate(http_requests_total{status=~"5.."}[5m])',
     );

@@ -11,6 +11,7 @@ import {
   renderRules,
 } from "../../../../components/observability/prometheus/rules";
 import { describeWithTool, runTool, type ToolRun } from "../../../helpers/tools";
+import { DEFAULT_SLO } from "../../../../config";
 
 /*
  * `promtool test rules` unit tests for every rule in rules.ts. Series are scraped every 15 s and
@@ -657,11 +658,12 @@ describe("promtool unit tests", () => {
  * loads, and the groups of the PrometheusRule the Operator loads on Kubernetes.
  */
 const RULE_SOURCES = [
-  ["the Docker rules file (renderRules)", renderRules()],
+  ["the Docker rules file (renderRules)", renderRules({ slo: DEFAULT_SLO })],
   [
     "the PrometheusRule's spec.groups",
     stringify({
-      groups: prometheusRule({ name: "timemanager", namespace: "monitoring" }).spec.groups,
+      groups: prometheusRule({ name: "timemanager", namespace: "monitoring", slo: DEFAULT_SLO })
+        .spec.groups,
     }),
   ],
 ] as const;
