@@ -52,6 +52,26 @@ function providerMovedToRoot(resources: readonly Registered[]): Registered[] {
   });
 }
 
+/**
+ * What the fixture recorded of each resource. The harness records more since (property
+ * dependencies, an explicit create-before-delete, replaceOnChanges: what the plan model reads),
+ * which a recording made before cannot hold.
+ */
+const RECORDED = [
+  "type",
+  "name",
+  "inputs",
+  "parent",
+  "protect",
+  "retainOnDelete",
+  "deleteBeforeReplace",
+  "ignoreChanges",
+  "dependsOn",
+  "provider",
+] as const;
+const asRecorded = (r: Registered): Partial<Registered> =>
+  Object.fromEntries(RECORDED.map((k) => [k, r[k]]));
+
 /** Registration order is not part of the contract; identity is type and name. */
 function byIdentity(resources: readonly Registered[]): Registered[] {
   return [...resources].sort((a, b) =>
@@ -66,7 +86,7 @@ describe.each(Object.keys(RUNS))("platform docker, configuration %s", (configura
   });
 
   it("registers the recorded resources with the recorded inputs and options", () => {
-    expect(byIdentity(run.resources)).toEqual(
+    expect(byIdentity(run.resources).map(asRecorded)).toEqual(
       byIdentity(providerMovedToRoot(BASELINE[configuration].resources)),
     );
   });

@@ -16,8 +16,20 @@ export interface Registered {
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
   readonly deleteBeforeReplace?: boolean;
+  /**
+   * Present, and true, when the program set `deleteBeforeReplace: false`: the engine then creates
+   * the replacement before it deletes the old resource, whatever the provider asks for.
+   */
+  readonly createBeforeDelete?: true;
   readonly ignoreChanges: string[];
+  /** The `replaceOnChanges` option, when the program gave one. */
+  readonly replaceOnChanges?: string[];
   readonly dependsOn: string[];
+  /**
+   * The resources each input's value comes from (an Output of theirs), by input, when any does:
+   * what the engine follows when a delete-before-replace must take dependents with it.
+   */
+  readonly propertyDependencies?: Record<string, string[]>;
   /** The explicit provider's reference (`<urn>::<id>`), when one was given. */
   readonly provider?: string;
 }
@@ -63,8 +75,13 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDeletebeforereplace(): boolean | undefined;
+  getDeletebeforereplacedefined(): boolean;
   getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(callback: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getProvider(): string;
 }
 type MonitorClass = {
@@ -72,6 +89,9 @@ type MonitorClass = {
     registerResource: (this: unknown, req: RegisterRequest, callback: unknown) => unknown;
   };
 };
+
+/** A resource's name: the last part of its URN. */
+const nameOfUrn = (urn: string): string => urn.split("::").pop() ?? urn;
 
 /** Mocked state a real provider would compute. */
 function computedState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
@@ -101,9 +121,13 @@ export interface RunOptions {
   readonly dockerEnv?: { readonly DOCKER_HOST?: string; readonly DOCKER_CONTEXT?: string };
 }
 
-interface Loaded extends ProgramAttempt {
+/** Loads a module inside a run's own module registry: a path from the repository root, or a package. */
+export type ModuleLoader = (module: string) => unknown;
+
+/** What a body run under mocks registered, and what it returned (undefined when it threw). */
+interface Mocked<T> extends ProgramAttempt {
   readonly pulumi: typeof pulumiType;
-  readonly program: Record<string, unknown>;
+  readonly value: T | undefined;
 }
 
 /** The keys of `config` a user sets with `--secret`: the default secret keys of a run. */
@@ -124,10 +148,14 @@ export async function runProgram(
   secretKeys: readonly string[] = setWithSecret(config),
   options: RunOptions = {},
 ): Promise<ProgramRun> {
-  const { resources, failure, pulumi, program } = await load(stack, config, secretKeys, options);
-  if (failure instanceof Error) throw failure;
-  if (failure !== undefined) throw new Error(JSON.stringify(failure));
-  const outputs = (await resolve(pulumi, program)) as Record<string, unknown>;
+  const { resources, failure, pulumi, value } = await loadProgram(
+    stack,
+    config,
+    secretKeys,
+    options,
+  );
+  throwFailure(failure);
+  const outputs = (await resolve(pulumi, value)) as Record<string, unknown>;
   return { resources, outputs };
 }
 
@@ -142,20 +170,71 @@ export async function attemptProgram(
   secretKeys: readonly string[] = setWithSecret(config),
   options: RunOptions = {},
 ): Promise<ProgramAttempt> {
-  const { resources, failure } = await load(stack, config, secretKeys, options);
+  const { resources, failure } = await loadProgram(stack, config, secretKeys, options);
   return { resources, failure };
 }
 
-async function load(
+function throwFailure(failure: unknown): void {
+  if (failure instanceof Error) throw failure;
+  if (failure !== undefined) throw new Error(JSON.stringify(failure));
+}
+
+/** What a component registered under mocks, and its outputs, resolved. */
+export interface ComponentRun {
+  readonly resources: Registered[];
+  /** The component's own outputs (its public Output properties), by name. */
+  readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Registers one component under Pulumi mocks with its own args, as the Pulumi component
+ * libraries test theirs: `build` loads the component's module through `load` (so that it shares
+ * this run's @pulumi/pulumi and mocks), constructs it and returns it. The result holds every
+ * resource the component registered, itself included, and the component's public Output
+ * properties, resolved.
+ */
+export async function runComponent(
+  build: (load: ModuleLoader) => object,
+  { stack = "test", config = {} }: { stack?: string; config?: Record<string, string> } = {},
+): Promise<ComponentRun> {
+  const { resources, failure, pulumi, value } = await underMocks(stack, config, [], {}, build);
+  throwFailure(failure);
+  const outputs: Record<string, unknown> = {};
+  for (const [name, output] of Object.entries(value ?? {}))
+    if (pulumi.Output.isInstance(output)) outputs[name] = await resolve(pulumi, output);
+  return { resources, outputs };
+}
+
+function loadProgram(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[],
   options: RunOptions,
-): Promise<Loaded> {
+): Promise<Mocked<Record<string, unknown>>> {
+  return underMocks(
+    stack,
+    config,
+    secretKeys,
+    options,
+    (load) => load("index") as Record<string, unknown>,
+  );
+}
+
+/**
+ * Runs `body` in a module registry of its own, under Pulumi mocks for `stack` with `config`,
+ * recording every resource registered and the options it was given.
+ */
+async function underMocks<T>(
+  stack: string,
+  config: Record<string, string>,
+  secretKeys: readonly string[],
+  options: RunOptions,
+  body: (load: ModuleLoader) => T,
+): Promise<Mocked<T>> {
   const resources: Registered[] = [];
   const full = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
   let pulumi!: typeof pulumiType;
-  let program!: Record<string, unknown>;
+  let value: T | undefined;
   let failure: unknown;
   let waitForRPCs!: () => Promise<void>;
   await new Promise<void>((done) => {
@@ -188,16 +267,28 @@ async function load(
       );
       const original = MockMonitor.prototype.registerResource;
       MockMonitor.prototype.registerResource = function (req, callback) {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+          const names = deps.getUrnsList().map(nameOfUrn);
+          if (names.length > 0) propertyDependencies[key] = names;
+        });
         resources.push({
           type: req.getType(),
           name: req.getName(),
           inputs: {},
-          parent: req.getParent() ? req.getParent().split("::").pop() : undefined,
+          parent: req.getParent() ? nameOfUrn(req.getParent()) : undefined,
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          ...(req.getDeletebeforereplacedefined() && req.getDeletebeforereplace() !== true
+            ? { createBeforeDelete: true }
+            : {}),
           ignoreChanges: req.getIgnorechangesList(),
-          dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+          ...(req.getReplaceonchangesList().length > 0
+            ? { replaceOnChanges: req.getReplaceonchangesList() }
+            : {}),
+          dependsOn: req.getDependenciesList().map(nameOfUrn),
+          ...(Object.keys(propertyDependencies).length > 0 ? { propertyDependencies } : {}),
           provider: req.getProvider() || undefined,
         });
         return original.call(this, req, callback);
@@ -223,8 +314,10 @@ async function load(
         else process.env.DOCKER_CONTEXT = values.DOCKER_CONTEXT;
       };
       setEnv(options.dockerEnv ?? {});
+      const load: ModuleLoader = (module) =>
+        jest.requireActual<object>(module.startsWith("@") ? module : path.join(ROOT, module));
       try {
-        program = jest.requireActual<Record<string, unknown>>("../../index");
+        value = body(load);
       } catch (e) {
         failure = e;
       } finally {
@@ -237,5 +330,5 @@ async function load(
   // Wait for every registration and output report to reach this run's monitor, so none of
   // them lands on the next run's.
   await waitForRPCs();
-  return { resources, failure, pulumi, program };
+  return { resources, failure, pulumi, value };
 }
