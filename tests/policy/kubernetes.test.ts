@@ -73,7 +73,9 @@ describe("kubernetes-service-cluster-internal", () => {
 
   it("rejects Grafana's image renderer, which is not Grafana", async () => {
     const props = service("grafana-image-renderer", "grafana-image-renderer", "NodePort");
-    expect(await check(kubernetesServiceClusterInternal, TYPES.service, props)).toHaveLength(1);
+    expect(await check(kubernetesServiceClusterInternal, TYPES.service, props)).toEqual([
+      "Service subject is of type NodePort, which opens it outside the cluster; only Grafana's Service (label app.kubernetes.io/name=grafana) may be. Make it ClusterIP: Grafana reaches it inside the cluster, and a person with `kubectl port-forward`.",
+    ]);
   });
 
   it.each(["LoadBalancer", "NodePort"])("accepts Grafana's Service of type %s", async (type) => {
@@ -484,9 +486,9 @@ describe("kubernetes-grafana-admin-password-not-default", () => {
 
   it("reads the password in data, base64-encoded", async () => {
     const props = secret("admin", "data");
-    expect(
-      await check(kubernetesGrafanaAdminPassword, TYPES.secret, props, on("prod")),
-    ).toHaveLength(1);
+    expect(await check(kubernetesGrafanaAdminPassword, TYPES.secret, props, on("prod"))).toEqual([
+      "Secret kubernetes-grafana-admin holds the default (admin) Grafana admin password (admin-password) in stack prod; only the dev stack may. Set grafanaAdminPassword with `pulumi config set --secret`.",
+    ]);
   });
 
   it("accepts the seed's admin in the dev stack", async () => {

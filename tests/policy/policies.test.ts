@@ -61,24 +61,60 @@ describe("grafana-admin-password-not-default", () => {
   it.each([
     ["the default admin", "admin"],
     ["an empty password", ""],
-  ])("rejects %s outside dev", async (_, password) => {
+  ])("rejects %s outside dev", async (what, password) => {
     const messages = await check(grafanaAdminPassword, container({ envs: grafanaEnvs(password) }));
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/admin password in stack prod; only the dev stack may/);
-    expect(messages[0]).toContain("pulumi config set --secret");
+    expect(messages).toEqual([
+      `Grafana container subject has an ${what === "the default admin" ? "default (admin)" : "empty"} admin password in stack prod; only the dev stack may. Set grafanaAdminPassword with \`pulumi config set --secret\`.`,
+    ]);
   });
 
   it("rejects a Grafana container without the password variable, which keeps admin", async () => {
     const messages = await check(grafanaAdminPassword, container({ envs: grafanaEnvs(undefined) }));
-    expect(messages).toEqual([expect.stringContaining('keeps its default password "admin"')]);
+    expect(messages).toEqual([
+      'Grafana container subject sets no GF_SECURITY_ADMIN_PASSWORD, so Grafana keeps its default password "admin" in stack prod. Set grafanaAdminPassword with `pulumi config set --secret`.',
+    ]);
   });
 
-  it("accepts a real password outside dev and never echoes it", async () => {
+  it("accepts a real password outside dev", async () => {
     const messages = await check(
       grafanaAdminPassword,
       container({ envs: grafanaEnvs("correct-horse-battery-staple") }),
     );
     expect(messages).toEqual([]);
+  });
+
+  it("no policy of the pack echoes the password, even reporting that very container", async () => {
+    // Given a prod Grafana container with a real password and every other fault the pack knows
+    const password = "correct-horse-battery-staple";
+    const props = container({
+      envs: grafanaEnvs(password, [
+        "GF_AUTH_ANONYMOUS_ENABLED=true",
+        "GF_AUTH_ANONYMOUS_ORG_ROLE=Admin",
+      ]),
+      image: "grafana/grafana:latest",
+      privileged: true,
+      memory: undefined,
+      healthcheck: undefined,
+      ports: [{ internal: 3000, external: 3001, ip: "0.0.0.0" }],
+      mounts: [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }],
+    });
+    // When every resource policy of the pack judges it
+    const reports = await Promise.all(
+      RESOURCE_POLICIES.map(async (policy) =>
+        (await check(policy, props)).map((message) => [policy.name, message] as const),
+      ),
+    );
+    // Then each of the other faults is reported, and no report holds the password
+    expect(reports.flat().map(([name]) => name)).toEqual([
+      "grafana-no-anonymous-admin",
+      "host-port-all-interfaces-explicit",
+      "docker-socket-read-only",
+      "privileged-only-allow-listed",
+      "image-pinned-tag",
+      "container-limits-restart-log-rotation",
+      "container-healthcheck",
+    ]);
+    expect(reports.flat().filter(([, message]) => message.includes(password))).toEqual([]);
   });
 
   it("accepts the seed's admin in the dev stack", async () => {
@@ -163,7 +199,9 @@ describe("docker-socket-read-only", () => {
 
   it("rejects the socket as a writable legacy volume", async () => {
     const volumes = [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" }];
-    expect(await check(dockerSocketReadOnly, container({ volumes }))).toHaveLength(1);
+    expect(await check(dockerSocketReadOnly, container({ volumes }))).toEqual([
+      "Container subject mounts /var/run/docker.sock writable: set readOnly: true.",
+    ]);
   });
 
   it("accepts the socket mounted read-only", async () => {
@@ -179,13 +217,15 @@ describe("docker-socket-read-only", () => {
 });
 
 describe("privileged-only-allow-listed", () => {
+  const ALLOWED =
+    "cadvisor (cAdvisor reads every container's cgroups and the kernel log (/dev/kmsg, OOM events), which needs privileged mode on cgroup v2 hosts)";
   const labelled = (service: string) => [{ label: "com.docker.compose.service", value: service }];
 
   it("rejects a privileged container that is not cAdvisor, giving the reason", async () => {
     const messages = await check(privilegedAllowList, container({ privileged: true }));
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toContain("root on the host");
-    expect(messages[0]).toContain("cadvisor (cAdvisor reads every container's cgroups");
+    expect(messages).toEqual([
+      `Container subject (service loki, image grafana/loki) runs privileged: it gets every capability and every host device, i.e. root on the host. Only these may: ${ALLOWED}.`,
+    ]);
   });
 
   it("rejects a container labelled cadvisor running another image", async () => {
@@ -194,7 +234,9 @@ describe("privileged-only-allow-listed", () => {
       labels: labelled("cadvisor"),
       image: "alpine:3.22",
     });
-    expect(await check(privilegedAllowList, props)).toHaveLength(1);
+    expect(await check(privilegedAllowList, props)).toEqual([
+      `Container subject (service cadvisor, image alpine) runs privileged: it gets every capability and every host device, i.e. root on the host. Only these may: ${ALLOWED}.`,
+    ]);
   });
 
   it("accepts cAdvisor, whose image is the RemoteImage's id", async () => {
@@ -225,9 +267,9 @@ describe("image-pinned-tag", () => {
   });
 
   it("rejects a container whose image is a literal latest", async () => {
-    expect(await check(imagePinnedTag, container({ image: "grafana/loki:latest" }))).toHaveLength(
-      1,
-    );
+    expect(await check(imagePinnedTag, container({ image: "grafana/loki:latest" }))).toEqual([
+      "subject uses image grafana/loki:latest, which is tagged latest: every pull may bring another version. Pin a version tag, e.g. grafana/loki:1.2.3.",
+    ]);
   });
 
   it.each([
