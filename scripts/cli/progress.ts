@@ -117,6 +117,11 @@ export class Progress {
 
   constructor(private readonly options: ProgressOptions) {}
 
+  /** How many of the plan's changes are done. */
+  get completed(): number {
+    return this.done;
+  }
+
   /** How many resources failed. */
   get failed(): number {
     return this.failures;

@@ -38,7 +38,7 @@ describe("Progress on plain output (CI)", () => {
         "",
       ].join("\n"),
     );
-    expect([progress.failed, progress.reportedErrors]).toEqual([0, false]);
+    expect([progress.completed, progress.failed, progress.reportedErrors]).toEqual([3, 0, false]);
     expect(progress.summary?.resourceChanges).toEqual({
       create: 1,
       update: 1,
@@ -71,7 +71,7 @@ describe("Progress on plain output (CI)", () => {
         "",
       ].join("\n"),
     );
-    expect([progress.failed, progress.reportedErrors]).toEqual([1, true]);
+    expect([progress.completed, progress.failed, progress.reportedErrors]).toEqual([2, 1, true]);
   });
 
   it("shows a delete-before-replace replacement as one change", () => {
