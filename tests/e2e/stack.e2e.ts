@@ -1,16 +1,23 @@
 /**
- * End to end: a fresh stack on the local Docker engine, through the Automation API, with the
- * policy pack enforced. Needs the Pulumi CLI and Docker; run with `npm run test:e2e`. State lives
- * in a temporary file backend, names and ports are the test's own, so it runs next to a dev stack.
+ * End to end: a fresh stack on the local Docker engine, through the same Automation API module as
+ * `npm run up` (scripts/cli/automation.ts: the CLI on PATH or the pinned one installed into
+ * .tools/pulumi, the stack opened with passphrase secrets, plan, up and destroy with the policy
+ * pack enforced) and its progress renderer. Needs Docker, and the Pulumi CLI or internet to install
+ * it; run with `npm run test:e2e`. State lives in a temporary file backend, names and ports are the
+ * test's own, so it runs next to a dev stack.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type ConfigMap, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import { DATASOURCE_UIDS, JOBS } from "../../components/observability/names";
+import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { DATASOURCE_UIDS, GRAFANA_UIDS, JOBS } from "../../components/observability/names";
+import { cliVersions, engineStack, openStack, pulumiCommand } from "../../scripts/cli/automation";
+import type { EngineStack } from "../../scripts/cli/engine";
+import { Progress } from "../../scripts/cli/progress";
+import { chooseCli } from "../../scripts/cli/pulumi-cli";
+import { countChanges } from "../../scripts/cli/summary";
 
 const ROOT = path.join(__dirname, "..", "..");
-const POLICY_PACK = path.join(ROOT, "policy");
 const STACK = "e2e";
 const PASSWORD = "e2e-correct-horse-battery-staple";
 const PORTS = { grafana: 13001, prometheus: 19090, loki: 13100, tempo: 13200 } as const;
@@ -43,9 +50,13 @@ const OWN_JOBS = [
 ];
 
 const grafanaAuth = `Basic ${Buffer.from(`admin:${PASSWORD}`).toString("base64")}`;
-const log = (line: string) => {
-  process.stdout.write(line);
-};
+
+/** The program's plain progress, on the test's output. */
+function shown(progress: Progress): (event: EngineEvent) => void {
+  return (event) => {
+    process.stdout.write(progress.event(event));
+  };
+}
 
 /** Polls `check` until it returns without throwing, or throws its last error after `timeoutMs`. */
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
@@ -103,48 +114,72 @@ async function expectServicesHealthy(): Promise<void> {
   }
 }
 
+/** Plans and applies an up as `npm run up` does: the renderer's count ends at the plan's total. */
+async function up(ops: EngineStack): Promise<void> {
+  const planned = await ops.plan("up", {
+    onEvent: shown(new Progress({ mode: "plan", tty: false })),
+  });
+  const progress = new Progress({ mode: "apply", tty: false, total: countChanges(planned) });
+  const result = await ops.up({ onEvent: shown(progress) });
+  expect([progress.failed, progress.completed]).toEqual([0, countChanges(planned)]);
+  const grafana = `http://localhost:${String(PORTS.grafana)}`;
+  expect([result.outputs.grafanaUrl.value, result.outputs.dashboardUrl.value]).toEqual([
+    grafana,
+    `${grafana}/d/${GRAFANA_UIDS.dashboard}`,
+  ]);
+}
+
 describe("the monitoring stack on a real Docker engine", () => {
   let backend: string;
   let stack: Stack;
+  let ops: EngineStack;
 
   beforeAll(async () => {
     backend = fs.mkdtempSync(path.join(os.tmpdir(), "tm-e2e-state-"));
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: STACK, workDir: ROOT },
-      {
-        envVars: {
-          PULUMI_BACKEND_URL: `file://${backend}`,
-          PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-        },
+    const command = await pulumiCommand(ROOT, chooseCli(await cliVersions(ROOT)));
+    const opened = await openStack({
+      checkout: ROOT,
+      command,
+      stackName: STACK,
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       },
-    );
+      create: true,
+    });
+    if (opened === undefined) throw new Error("the e2e stack was neither selected nor created");
+    stack = opened.stack;
+    ops = engineStack(stack, opened.created, ROOT);
     await stack.setAllConfig(CONFIG);
   });
 
   afterAll(async () => {
     // Leave nothing behind, even when a test failed half-way.
-    await stack.destroy({ onOutput: log });
+    await ops.destroy({ onEvent: shown(new Progress({ mode: "apply", tty: false })) });
     await stack.workspace.removeStack(STACK);
     fs.rmSync(backend, { recursive: true, force: true });
   });
 
   it("comes up healthy, with the policy pack passing", async () => {
-    const up = await stack.up({ onOutput: log, policyPacks: [POLICY_PACK] });
-    expect(up.summary.result).toBe("succeeded");
+    await up(ops);
     await expectServicesHealthy();
   });
 
   it("plans no change right after an up", async () => {
-    const preview = await stack.preview({ policyPacks: [POLICY_PACK] });
-    const changes = Object.entries(preview.changeSummary).filter(([op]) => op !== "same");
-    expect(changes).toEqual([]);
+    const planned = await ops.plan("up", {
+      onEvent: shown(new Progress({ mode: "plan", tty: false })),
+    });
+    expect(countChanges(planned)).toBe(0);
   });
 
   it("is destroyed, and comes up again from nothing", async () => {
-    const destroyed = await stack.destroy({ onOutput: log });
-    expect(destroyed.summary.result).toBe("succeeded");
-    const up = await stack.up({ onOutput: log, policyPacks: [POLICY_PACK] });
-    expect(up.summary.result).toBe("succeeded");
+    const planned = await ops.plan("destroy", {
+      onEvent: shown(new Progress({ mode: "plan", tty: false })),
+    });
+    const progress = new Progress({ mode: "apply", tty: false, total: countChanges(planned) });
+    await ops.destroy({ onEvent: shown(progress) });
+    expect([progress.failed, progress.completed]).toEqual([0, countChanges(planned)]);
+    await up(ops);
     await expectServicesHealthy();
   });
 });
