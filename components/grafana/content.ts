@@ -171,7 +171,10 @@ export class GrafanaContent extends pulumi.ComponentResource {
       alerting.contact === "webhook" && alerting.webhookUrl !== undefined
         ? { name: "Time Manager webhook", webhooks: [{ url: alerting.webhookUrl }] }
         : { name: "Time Manager e-mail", emails: [{ addresses: [...alerting.emails] }] },
-      opts,
+      // Its name is ForceNew and given here, so the bridge would delete the old contact point
+      // first, while the policy still routes to it, which Grafana refuses: a switch from webhook
+      // to e-mail creates the new one, moves the policy, then deletes the old one.
+      { ...opts, deleteBeforeReplace: false },
     );
     new grafana.alerting.NotificationPolicy(
       `${name}-policy`,
