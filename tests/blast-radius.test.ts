@@ -64,6 +64,18 @@ const restartPolicyEdit: RunOptions["modules"] = {
   }),
 };
 
+/** Loki's container alone gets another restart policy. */
+const lokiRestartEdit: RunOptions["modules"] = {
+  "node_modules/@pulumi/docker": (actual: typeof docker) => ({
+    ...actual,
+    Container: class extends actual.Container {
+      constructor(name: string, args: docker.ContainerArgs, opts?: pulumi.CustomResourceOptions) {
+        super(name, name === "loki-container" ? { ...args, restart: "on-failure" } : args, opts);
+      }
+    },
+  }),
+};
+
 /** Grafana reaches Loki at another URL (a Loki gateway, say). */
 const datasourceUrlEdit: RunOptions["modules"] = {
   "components/observability/grafana/datasources": (actual: typeof datasourcesModule) => ({
@@ -290,6 +302,19 @@ describe("blast radius of an edit (prod)", () => {
           false,
         ]);
     }
+  });
+
+  it("one container's restart policy updates that container in place and nothing else", async () => {
+    const e: Edit = { edit: "Loki's restart policy", modules: lokiRestartEdit, plan: {} };
+    const { result } = await planOf(e);
+    expect(Object.values(result.steps)).toEqual([
+      expect.objectContaining({
+        name: "loki-container",
+        plan: "update",
+        changed: ["restart"],
+        recordedOnly: false,
+      }),
+    ]);
   });
 
   it("a replaced container is deleted before its successor starts (its name and ports are unique)", async () => {
