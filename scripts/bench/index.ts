@@ -249,7 +249,7 @@ async function main(): Promise<void> {
     const step = Math.max(15, Math.round(rangeSeconds / opts.width));
     // Grafana's $__rate_interval: max(step + scrape interval, 4 x scrape interval), 15 s scrapes.
     const rateInterval = `${String(Math.max(step + 15, 60))}s`;
-    const queries = benchQueries(rateInterval);
+    const queries = benchQueries(rateInterval, rangeSeconds);
     const range = { start: end - rangeSeconds, end, step };
     console.log(
       `dashboard: ${String(queries.length)} Prometheus queries (${String(queries.filter((q) => q.usesRule).length)} on recording rules), range 6h, step ${String(step)} s, $__rate_interval ${rateInterval}`,

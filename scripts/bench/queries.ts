@@ -1,6 +1,10 @@
 import { DATASOURCE_UIDS } from "../../components/observability/names";
 import { dashboardQueries } from "../../components/observability/grafana/dashboard";
-import { LATENCY_P99_BY_PATH_RAW } from "../../components/observability/grafana/panels";
+import {
+  LATENCY_P99_BY_PATH_RAW,
+  overRange,
+  topLines,
+} from "../../components/observability/grafana/panels";
 import { RATE_WINDOW, RECORDED } from "../../components/observability/prometheus/rules";
 import { substituteGrafanaVariables } from "../lib/grafana-variables";
 
@@ -10,9 +14,29 @@ import { substituteGrafanaVariables } from "../lib/grafana-variables";
  * the panel's matchers pushed into the raw selectors.
  */
 
+/**
+ * A panel kept to its top lines (topLines), raw: the rule's expression in both the lines and the
+ * rank, the rank over the range as a subquery at Prometheus's default resolution (what the rule's
+ * series give the recorded side).
+ */
+const rawTop = (raw: string, by: string, fn: string): string =>
+  topLines(raw, by, `${fn}((${raw})[$__range:] @ end())`);
+
+const REQUESTS_BY_PATH = `${RECORDED.requestRateByPathClass}{job="backend", path=~"$path"}`;
+const REQUESTS_BY_PATH_RAW = `sum by (path) (rate(http_requests_total{job="backend", path=~"$path"}[${RATE_WINDOW}]))`;
+// The panel's own raw form (its description's) reads $__rate_interval; the rule's window is 5m.
+const P99_BY_PATH = `${RECORDED.pathLatencyP99}{job="backend", path=~"$path"}`;
+const P99_BY_PATH_RAW = LATENCY_P99_BY_PATH_RAW.replace("$__rate_interval", RATE_WINDOW);
+const CPU_RAW = `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`;
+const MEMORY_RATIO_RAW = `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0) or max by (name) (container_memory_working_set_bytes{name!=""}) / on () group_left () max (machine_memory_bytes)`;
+
 /** The raw equivalent of each query that reads a recording rule, keyed by the query as written. */
 const RAW: Readonly<Partial<Record<string, string>>> = {
-  [`sum by (path) (${RECORDED.requestRateByPathClass}{job="backend", path=~"$path"})`]: `sum by (path) (rate(http_requests_total{job="backend", path=~"$path"}[${RATE_WINDOW}]))`,
+  [topLines(
+    `sum by (path) (${REQUESTS_BY_PATH})`,
+    "path",
+    `sum by (path) (${overRange("avg_over_time", REQUESTS_BY_PATH)})`,
+  )]: rawTop(REQUESTS_BY_PATH_RAW, "path", "avg_over_time"),
   [`${RECORDED.requestRate}{job="backend"}`]: `sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
   ...Object.fromEntries(
     (
@@ -26,10 +50,10 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
       `histogram_quantile(${String(q)}, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="backend"}[${RATE_WINDOW}])))`,
     ]),
   ),
-  // The panel's own raw form (its description's) reads $__rate_interval; the rule's window is 5m.
-  [`${RECORDED.pathLatencyP99}{job="backend", path=~"$path"}`]: LATENCY_P99_BY_PATH_RAW.replace(
-    "$__rate_interval",
-    RATE_WINDOW,
+  [topLines(P99_BY_PATH, "path", overRange("max_over_time", P99_BY_PATH))]: rawTop(
+    P99_BY_PATH_RAW,
+    "path",
+    "max_over_time",
   ),
   ...Object.fromEntries(
     (["4", "5"] as const).map((c) => [
@@ -38,8 +62,13 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
     ]),
   ),
   [`${RECORDED.errorRatio}{job="backend"}`]: `(sum by (job) (rate(http_requests_total{job="backend", status=~"5.."}[${RATE_WINDOW}])) or sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}])) * 0) / sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
-  [RECORDED.containerCpu]: `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`,
-  [RECORDED.containerMemoryRatio]: `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0) or max by (name) (container_memory_working_set_bytes{name!=""}) / on () group_left () max (machine_memory_bytes)`,
+  [topLines(RECORDED.containerCpu, "name", overRange("avg_over_time", RECORDED.containerCpu))]:
+    rawTop(CPU_RAW, "name", "avg_over_time"),
+  [topLines(
+    RECORDED.containerMemoryRatio,
+    "name",
+    overRange("max_over_time", RECORDED.containerMemoryRatio),
+  )]: rawTop(MEMORY_RATIO_RAW, "name", "max_over_time"),
 };
 
 /** One Prometheus panel query, ready to send. */
@@ -57,11 +86,17 @@ const RECORDED_NAMES: readonly string[] = Object.values(RECORDED);
 
 /**
  * Every Prometheus query of the overview dashboard with `$path` = All (".*") and the given
- * `$__rate_interval`. Throws when a query reads a recording rule but has no raw equivalent, so
+ * `$__rate_interval` and time range. Throws when a query reads a recording rule but has no raw equivalent, so
  * a new panel cannot silently be measured on its recorded side only.
  */
-export function benchQueries(rateInterval: string): BenchQuery[] {
-  const values = { path: ".*", __rate_interval: rateInterval };
+export function benchQueries(rateInterval: string, rangeSeconds: number): BenchQuery[] {
+  const values = {
+    path: ".*",
+    __rate_interval: rateInterval,
+    __range: `${String(rangeSeconds)}s`,
+    __range_s: String(rangeSeconds),
+    __range_ms: String(rangeSeconds * 1000),
+  };
   return dashboardQueries()
     .filter((q) => q.datasourceUid === DATASOURCE_UIDS.prometheus)
     .map((q) => {

@@ -35,6 +35,26 @@ const backend = `job="${JOBS.backend}"`;
 const traefik = `job="${JOBS.traefik}"`;
 const selectedPaths = `path=~"$${VARIABLES.path}"`;
 
+/**
+ * The most lines a panel draws where it would draw one per endpoint or container: a legend of
+ * more is not read, and the answer (what Prometheus sends and Grafana draws, most of such a
+ * panel's cost) would grow with every endpoint or container the app gains.
+ */
+export const TOP_LINES = 10;
+
+/**
+ * `expr` kept to the TOP_LINES values of `by` that rank highest by `rank`: an instant vector by
+ * `by`, over the time range shown (`[$__range] @ end()`, evaluated once, at the range's end).
+ * The same lines from one end of the graph to the other, unlike a topk at every step.
+ */
+export function topLines(expr: string, by: string, rank: string): string {
+  return `${expr} and on (${by}) topk(${String(TOP_LINES)}, ${rank})`;
+}
+
+/** `selector` over the time range shown, once, at its end: for the ranks of topLines. */
+export const overRange = (fn: string, selector: string): string =>
+  `${fn}(${selector}[$__range] @ end())`;
+
 /** What "p99 latency by endpoint" records, as a raw query a user can run in Explore. */
 export const LATENCY_P99_BY_PATH_RAW = `histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{${backend}, ${selectedPaths}}[$__rate_interval])))`;
 
@@ -147,10 +167,15 @@ export function servicesUpPanel(): stat.PanelBuilder {
 // Request Rate
 
 export function requestRateByPathPanel(): timeseries.PanelBuilder {
-  const expr = `sum by (path) (${RECORDED.requestRateByPathClass}{${backend}, ${selectedPaths}})`;
+  const selector = `${RECORDED.requestRateByPathClass}{${backend}, ${selectedPaths}}`;
+  const expr = topLines(
+    `sum by (path) (${selector})`,
+    "path",
+    `sum by (path) (${overRange("avg_over_time", selector)})`,
+  );
   return timeseriesPanel(
     "Requests per second by endpoint",
-    "Backend requests per second for the selected endpoints, over 5 minutes (recording rule).",
+    `Backend requests per second over 5 minutes (recording rule) of the ${String(TOP_LINES)} busiest selected endpoints over the time range shown: more lines are not read on one panel, and the answer would grow with every endpoint. Select endpoints to see others.`,
     "reqps",
   ).withTarget(promQuery("A", expr, "{{path}}"));
 }
@@ -182,10 +207,11 @@ export function latencyP99ByPathPanel(): timeseries.PanelBuilder {
   // The seed's histogram_quantile(0.99, http_request_duration_seconds_bucket) takes a quantile
   // over cumulative counts since start-up, one per series; the rule rates the buckets and sums
   // them by (job, path, le) first. Its raw form, for Explore, is in the description.
-  const expr = `${RECORDED.pathLatencyP99}{${backend}, ${selectedPaths}}`;
+  const selector = `${RECORDED.pathLatencyP99}{${backend}, ${selectedPaths}}`;
+  const expr = topLines(selector, "path", overRange("max_over_time", selector));
   return timeseriesPanel(
     "p99 latency by endpoint",
-    `99th percentile request duration of each selected endpoint over 5 minutes (recording rule). Raw: ${LATENCY_P99_BY_PATH_RAW}`,
+    `99th percentile request duration over 5 minutes (recording rule) of the ${String(TOP_LINES)} selected endpoints with the highest p99 over the time range shown: more lines are not read on one panel. Select endpoints to see others. Raw, every endpoint: ${LATENCY_P99_BY_PATH_RAW}`,
     "s",
   ).withTarget(promQuery("A", expr, "{{path}}"));
 }
@@ -218,28 +244,41 @@ export function errorRatioPanel(): timeseries.PanelBuilder {
 // Resources
 
 export function containerCpuPanel(): timeseries.PanelBuilder {
-  const expr = RECORDED.containerCpu;
+  const expr = topLines(
+    RECORDED.containerCpu,
+    "name",
+    overRange("avg_over_time", RECORDED.containerCpu),
+  );
   return timeseriesPanel(
     "CPU per container",
-    "CPU seconds used per second by each container (cAdvisor); 100% is one full core.",
+    `CPU seconds used per second (cAdvisor; 100% is one full core) by the ${String(TOP_LINES)} containers that used most over the time range shown: more lines are not read on one panel.`,
     "percentunit",
   ).withTarget(promQuery("A", expr, "{{name}}"));
 }
 
 export function containerMemoryPanel(): timeseries.PanelBuilder {
-  const expr = 'sum by (name) (container_memory_working_set_bytes{name!=""})';
+  const selector = 'container_memory_working_set_bytes{name!=""}';
+  const expr = topLines(
+    `sum by (name) (${selector})`,
+    "name",
+    `max by (name) (${overRange("max_over_time", selector)})`,
+  );
   return timeseriesPanel(
     "Memory per container",
-    "Working set of each container (cAdvisor): the memory the kernel would not reclaim.",
+    `Working set (cAdvisor: the memory the kernel would not reclaim) of the ${String(TOP_LINES)} containers with the largest over the time range shown: more lines are not read on one panel.`,
     "bytes",
   ).withTarget(promQuery("A", expr, "{{name}}"));
 }
 
 export function containerMemoryRatioPanel(): timeseries.PanelBuilder {
-  const expr = RECORDED.containerMemoryRatio;
+  const expr = topLines(
+    RECORDED.containerMemoryRatio,
+    "name",
+    overRange("max_over_time", RECORDED.containerMemoryRatio),
+  );
   return timeseriesPanel(
     "Memory vs limit",
-    "Working set over the memory limit, or over the host's memory for a container without a limit.",
+    `Working set over the memory limit, or over the host's memory for a container without a limit, of the ${String(TOP_LINES)} containers closest to it over the time range shown: more lines are not read on one panel.`,
     "percentunit",
   )
     .max(1)

@@ -108,7 +108,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"})',
+        expr: 'sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"}) and on (path) topk(10, sum by (path) (avg_over_time(job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"}[$__range] @ end())))',
         legend: "{{path}}",
       },
     ],
@@ -155,7 +155,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"}',
+        expr: 'job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"} and on (path) topk(10, max_over_time(job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"}[$__range] @ end()))',
         legend: "{{path}}",
       },
     ],
@@ -201,7 +201,13 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     type: "timeseries",
     gridPos: { x: 0, y: 33, w: 8, h: 8 },
     unit: "percentunit",
-    queries: [{ refId: "A", expr: "name:container_cpu_usage_seconds:rate5m", legend: "{{name}}" }],
+    queries: [
+      {
+        refId: "A",
+        expr: "name:container_cpu_usage_seconds:rate5m and on (name) topk(10, avg_over_time(name:container_cpu_usage_seconds:rate5m[$__range] @ end()))",
+        legend: "{{name}}",
+      },
+    ],
   },
   {
     id: 14,
@@ -212,7 +218,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'sum by (name) (container_memory_working_set_bytes{name!=""})',
+        expr: 'sum by (name) (container_memory_working_set_bytes{name!=""}) and on (name) topk(10, max by (name) (max_over_time(container_memory_working_set_bytes{name!=""}[$__range] @ end())))',
         legend: "{{name}}",
       },
     ],
@@ -226,7 +232,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: "name:container_memory_working_set_bytes:ratio_limit",
+        expr: "name:container_memory_working_set_bytes:ratio_limit and on (name) topk(10, max_over_time(name:container_memory_working_set_bytes:ratio_limit[$__range] @ end()))",
         legend: "{{name}}",
       },
     ],
