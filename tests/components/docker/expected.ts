@@ -1,5 +1,8 @@
 import type { StackContext } from "../../../components/docker/container";
-import type { ComponentRun, Registered } from "../../helpers/program";
+import type { Registered } from "../../helpers/program";
+import { registered } from "../../helpers/registered";
+
+export { byName, outputsOf, registered } from "../../helpers/registered";
 
 /*
  * What the Docker component tests share: the context they build each component with (every value
@@ -23,26 +26,6 @@ export const CONTEXT: StackContext = {
   monitoringNetwork: "tm-net",
   appNetwork: "shop_default",
 };
-
-/** A resource as the harness records it: every option at its default, then `options`. */
-export function registered(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  options: Partial<Registered> = {},
-): Registered {
-  return {
-    type,
-    name,
-    inputs,
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    dependsOn: [],
-    ...options,
-  };
-}
 
 /** The inputs every service container of CONTEXT has. */
 export function hardened(service: string, image: string, memory: number) {
@@ -108,14 +91,4 @@ export function containerOptions(parent: string, withVolume: boolean): Partial<R
       ...(withVolume ? { mounts: [`${parent}-data`] } : {}),
     },
   };
-}
-
-/** A run's outputs without the component's URN. */
-export function outputsOf(run: ComponentRun): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(run.outputs).filter(([k]) => k !== "urn"));
-}
-
-/** Resources in name order: registration order is not part of a component's contract. */
-export function byName(resources: readonly Registered[]): Registered[] {
-  return [...resources].sort((a, b) => a.name.localeCompare(b.name));
 }
