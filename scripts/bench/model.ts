@@ -1,7 +1,6 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { JOBS } from "../../components/observability/names";
 import { RECORDED } from "../../components/observability/prometheus/rules";
+import type { LinearSeries } from "./tsdb";
 
 /**
  * The benchmark's synthetic history: the backend's request counter and duration histogram and
@@ -10,7 +9,7 @@ import { RECORDED } from "../../components/observability/prometheus/rules";
  * Every counter grows by a whole number per interval (k requests per 30 s), so each series is
  * exactly linear: any rate() over the history is exactly k / interval, and so the recording rules'
  * values are known from the model without evaluating the rules. They are written straight into
- * the OpenMetrics file next to the raw series.
+ * the same TSDB blocks as the raw series (tsdb.ts).
  */
 
 /** How big the history is. */
@@ -289,102 +288,22 @@ export function recordedSeries(model: Model): Series[] {
   ];
 }
 
-/** What was written. */
-export interface HistoryStats {
-  readonly rawSeries: number;
-  readonly recordedSeries: number;
-  readonly samples: number;
-  readonly bytes: number;
-  readonly files: number;
-}
-
-/** One written file of the history: every series, over one block's time range. */
-export interface HistoryFile {
-  readonly file: string;
-  readonly samples: number;
-}
-
-const CHUNK_BYTES = 4 * 1024 * 1024;
-/** promtool's default block: the backfill makes one block per aligned 2 h range. */
-const BLOCK_SECONDS = 2 * 3600;
-
-/**
- * Streams the history as OpenMetrics, every `interval` seconds from `endSeconds - hours` to
- * `endSeconds`, into one file per aligned 2 h block range (`history-<n>.om` in `dir`), and calls
- * `written` with each file as soon as it is complete, so that it can be backfilled while the next
- * one is written. promtool re-reads its whole input once per block it writes, so one block's
- * range per file also makes the backfill read each sample twice instead of once per block.
- * Recorded series start one interval later: a rate needs two samples. No TYPE lines: the blocks
- * keep no types.
- */
-export async function writeHistory(
-  dir: string,
-  model: Model,
-  endSeconds: number,
-  written: (file: HistoryFile) => void,
-): Promise<HistoryStats> {
-  const { interval, hours } = model.scale;
-  const steps = Math.floor((hours * 3600) / interval);
-  const start = endSeconds - steps * interval;
-  const raw = rawSeries(model);
-  const recorded = recordedSeries(model);
-  const at = (n: number): number => start + n * interval;
-  // The sample indexes of each block range, in time order.
-  const ranges: { first: number; last: number }[] = [];
-  for (let n = 0; n <= steps; n++) {
-    const block = Math.floor(at(n) / BLOCK_SECONDS);
-    const current = ranges.at(-1);
-    if (current !== undefined && Math.floor(at(current.first) / BLOCK_SECONDS) === block) {
-      current.last = n;
-    } else {
-      ranges.push({ first: n, last: n });
-    }
-  }
-  let samples = 0;
-  let bytes = 0;
-  for (const [index, range] of ranges.entries()) {
-    const file = path.join(dir, `history-${String(index)}.om`);
-    const out = fs.createWriteStream(file);
-    let chunk = "";
-    let fileSamples = 0;
-    const flush = async (): Promise<void> => {
-      if (!out.write(chunk))
-        await new Promise<void>((resolve) =>
-          out.once("drain", () => {
-            resolve();
-          }),
-        );
-      chunk = "";
-    };
-    for (const [series, from] of [
-      [raw, 0],
-      [recorded, 1],
-    ] as const) {
-      for (const s of series) {
-        const prefix = `${s.name}${labelText(s.labels)} `;
-        for (let n = Math.max(from, range.first); n <= range.last; n++) {
-          const value = s.counter ? s.perInterval * n : s.perInterval;
-          chunk += `${prefix}${String(value)} ${String(at(n))}\n`;
-          fileSamples++;
-        }
-        if (chunk.length > CHUNK_BYTES) await flush();
-      }
-    }
-    chunk += "# EOF\n";
-    await flush();
-    await new Promise<void>((resolve, reject) => {
-      out.once("error", reject);
-      out.end(resolve);
+/** Every series of the history: the raw ones, then the recording rules' (one interval later). */
+export function historySeries(model: Model): { raw: LinearSeries[]; recorded: LinearSeries[] } {
+  const linear =
+    (from: number) =>
+    (s: Series): LinearSeries => ({
+      labels: { __name__: s.name, ...s.labels },
+      perInterval: s.perInterval,
+      counter: s.counter,
+      from,
     });
-    samples += fileSamples;
-    bytes += fs.statSync(file).size;
-    written({ file, samples: fileSamples });
-  }
-  return {
-    rawSeries: raw.length,
-    recordedSeries: recorded.length,
-    samples,
-    bytes,
-    files: ranges.length,
-  };
+  // A rate needs two samples: the rules' series start at the second.
+  return { raw: rawSeries(model).map(linear(0)), recorded: recordedSeries(model).map(linear(1)) };
+}
+
+/** The exposition-format line prefix of a series, `name{label="value",...} `. */
+export function seriesText(s: LinearSeries): string {
+  const { __name__: name = "", ...labels } = s.labels;
+  return `${name}${labelText(labels)} `;
 }

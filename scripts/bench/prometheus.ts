@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { freePort, stopProcess } from "../lib/processes";
 
-/** A Prometheus 3 serving a backfilled TSDB on 127.0.0.1, nothing scraped, no rules. */
+/** A Prometheus 3 on 127.0.0.1, on the benchmark's TSDB or scraping its exporter. */
 
 const STARTUP_TIMEOUT_MS = 120_000;
 const POLL_MS = 250;
@@ -21,55 +21,49 @@ export function toolPath(tool: "prometheus" | "promtool"): string {
   return bin;
 }
 
-/**
- * Backfills one OpenMetrics file into `out` with `promtool tsdb create-blocks-from openmetrics`;
- * resolves with its wall time (ms), throws with promtool's output when it fails.
- */
-export function backfill(history: string, out: string): Promise<number> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      toolPath("promtool"),
-      ["tsdb", "create-blocks-from", "openmetrics", history, out],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let output = "";
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-8000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (code === 0) {
-        resolve(performance.now() - t0);
-      } else {
-        reject(new Error(`promtool failed (${String(code ?? signal)}):\n${output}`));
-      }
-    });
-  });
-}
 export interface RunningPrometheus {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus on `data` with an empty config in `dir`; waits until it is ready. */
-export async function startPrometheus(dir: string, data: string): Promise<RunningPrometheus> {
+/** What to start Prometheus with; by default an empty config and the query side's flags. */
+export interface PrometheusOptions {
+  /** prometheus.yml's text; the default scrapes nothing and has no rules. */
+  readonly config?: string;
+  /** Flags instead of the query benchmark's (retention, no compaction, long query timeout). */
+  readonly flags?: readonly string[];
+}
+
+/** The query benchmark's flags: keep the written 2 h blocks as they are, allow long queries. */
+const QUERY_FLAGS = [
+  "--storage.tsdb.retention.time=30d",
+  // No compaction in the middle of a timing.
+  "--storage.tsdb.max-block-duration=2h",
+  "--query.timeout=10m",
+  "--query.max-samples=1000000000",
+];
+
+/** Starts Prometheus on `data` with its config in `dir`; waits until it is ready. */
+export async function startPrometheus(
+  dir: string,
+  data: string,
+  options: PrometheusOptions = {},
+): Promise<RunningPrometheus> {
   const config = path.join(dir, "prometheus.yml");
-  fs.writeFileSync(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    config,
+    options.config ?? "global:\n  scrape_interval: 15s\nscrape_configs: []\n",
+  );
   const port = await freePort();
   const child: ChildProcess = spawn(
     toolPath("prometheus"),
     [
       `--config.file=${config}`,
       `--storage.tsdb.path=${data}`,
-      "--storage.tsdb.retention.time=30d",
-      // Keep the backfilled 2 h blocks as they are: no compaction in the middle of a timing.
-      "--storage.tsdb.max-block-duration=2h",
       `--web.listen-address=127.0.0.1:${String(port)}`,
-      "--query.timeout=10m",
-      "--query.max-samples=1000000000",
+      ...(options.flags ?? QUERY_FLAGS),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
@@ -83,7 +77,7 @@ export async function startPrometheus(dir: string, data: string): Promise<Runnin
   for (;;) {
     try {
       const ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (ready.ok) return { url, stop };
+      if (ready.ok) return { url, pid: child.pid ?? 0, stop };
     } catch {
       // Not listening yet.
     }

@@ -20,7 +20,7 @@ import { substituteGrafanaVariables } from "../lib/grafana-variables";
  * series give the recorded side).
  */
 const rawTop = (raw: string, by: string, fn: string): string =>
-  topLines(raw, by, `${fn}((${raw})[$__range:] @ end())`);
+  topLines(`(${raw})`, by, `${fn}((${raw})[$__range:] @ end())`);
 
 const REQUESTS_BY_PATH = `${RECORDED.requestRateByPathClass}{job="backend", path=~"$path"}`;
 const REQUESTS_BY_PATH_RAW = `sum by (path) (rate(http_requests_total{job="backend", path=~"$path"}[${RATE_WINDOW}]))`;
@@ -75,6 +75,8 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
 export interface BenchQuery {
   /** Panel title and refId. */
   readonly id: string;
+  /** Panel title. */
+  readonly panel: string;
   /** As the dashboard runs it, variables substituted. */
   readonly recorded: string;
   /** The raw equivalent; the same text when the query reads no recording rule. */
@@ -107,6 +109,7 @@ export function benchQueries(rateInterval: string, rangeSeconds: number): BenchQ
       }
       return {
         id: `${q.panel} (${q.refId})`,
+        panel: q.panel,
         recorded: substituteGrafanaVariables(q.expr, values),
         raw: substituteGrafanaVariables(raw ?? q.expr, values),
         usesRule,

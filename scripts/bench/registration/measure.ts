@@ -2,25 +2,35 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { parse } from "yaml";
 
 /**
  * The program's registration time under mocks against a floor that loads exactly the same
- * third-party modules and nothing of the program. Both run in fresh processes:
+ * third-party modules and nothing of the program. Both run in fresh processes, two ways:
  *
- * - compiled: the project's TypeScript transpiled ahead of time to CommonJS (what ts-node's
- *   transpile-only mode would produce), run by plain node. This is the program's own cost:
- *   loading its modules, rendering the configs and the dashboard, registering the resources.
- * - ts-node: both sides under `-r ts-node/register/transpile-only`, so the per-run cost of
- *   transpiling the program's files is included (for information; `pulumi up` loads TypeScript
- *   through ts-node).
+ * - compiled: the project's TypeScript transpiled ahead of time to CommonJS, run by plain node:
+ *   the program's own cost (loading its modules, rendering the configs and the dashboards,
+ *   registering the resources), the reference.
+ * - pulumi: as `pulumi preview` and `pulumi up` run it. The language host starts
+ *   `node [nodeargs] @pulumi/pulumi/cmd/run --monitor ... --pwd <project> <entry>` with
+ *   PULUMI_NODEJS_TYPESCRIPT=true unless Pulumi.yaml's runtime option `typescript` is false, and
+ *   PULUMI_NODEJS_TSCONFIG_PATH from its `tsconfig` option (pulumi/pulumi,
+ *   sdk/nodejs/cmd/pulumi-language-nodejs: parseOptions, execNodejs, constructArguments). The
+ *   runner (cmd/run/run.js) then registers ts-node with tsconfig.json's options, and loads
+ *   source-map-support and the v8 hooks whatever the language. Here the same runner runs, with
+ *   the same environment and arguments, the engine's monitor replaced by the mocks
+ *   (preload.ts). Its floor is the same runner loading only the module list.
  *
- * The floor's module list is recorded from a warm-up run of the program: every file under
- * node_modules that was in require.cache once it had registered everything, in load order.
+ * The floor's module list is recorded from a warm-up run of the compiled program: every file
+ * under node_modules that was in require.cache once it had registered everything, in load order.
  */
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 /** What a registration run loads of the project; everything else comes from node_modules. */
 const SOURCES = ["index.ts", "config", "components", path.join("scripts", "bench", "registration")];
+const PROJECT = "timemanager-monitoring";
+
+export type Mode = "compiled" | "pulumi";
 
 export interface Side {
   readonly wallMs: number[];
@@ -30,7 +40,9 @@ export interface Side {
 }
 
 export interface Registration {
-  readonly mode: "compiled" | "ts-node";
+  readonly mode: Mode;
+  /** What the mode is, for the report. */
+  readonly title: string;
   readonly program: Side;
   readonly floor: Side;
   /** How many node_modules files the floor loads. */
@@ -69,26 +81,60 @@ function compile(out: string): void {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(out, "node_modules"), "dir");
 }
 
+/** The nodejs runtime options of Pulumi.yaml the language host reads. */
+interface RuntimeOptions {
+  readonly typescript?: boolean;
+  readonly tsconfig?: string;
+  readonly nodeargs?: string;
+}
+
+/** How the language host would start this project's program: node arguments and environment. */
+function pulumiLaunch(): { nodeArgs: string[]; env: Record<string, string>; entry: string } {
+  const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    main?: string;
+    runtime: string | { name: string; options?: RuntimeOptions };
+  };
+  const options = typeof project.runtime === "string" ? {} : (project.runtime.options ?? {});
+  const env: Record<string, string> = {};
+  if (options.typescript !== false) env.PULUMI_NODEJS_TYPESCRIPT = "true";
+  if (options.tsconfig !== undefined) env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
+  // nodeargs is split like a shell would; this project sets none with quotes in them.
+  const nodeArgs = (options.nodeargs ?? "").split(/\s+/).filter((a) => a !== "");
+  return { nodeArgs, env, entry: project.main ?? "." };
+}
+
 function run(
-  mode: Registration["mode"],
+  mode: Mode,
   out: string,
   script: "program" | "floor",
   env: Record<string, string>,
 ): { wallMs: number; cpuMs: number; resources: number } {
-  const args =
-    mode === "compiled"
-      ? [path.join(out, "scripts", "bench", "registration", `${script}.js`)]
-      : [
-          "-r",
-          "ts-node/register/transpile-only",
-          path.join(ROOT, "scripts", "bench", "registration", `${script}.ts`),
-        ];
+  const runners = path.join(out, "scripts", "bench", "registration");
+  let args: string[];
+  let launchEnv: Record<string, string> = {};
+  if (mode === "compiled") {
+    args = [path.join(runners, `${script}.js`)];
+  } else {
+    const launch = pulumiLaunch();
+    launchEnv = launch.env;
+    args = [
+      ...launch.nodeArgs,
+      "-r",
+      path.join(runners, "preload.js"),
+      path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run"),
+      "--monitor=mocks",
+      `--project=${PROJECT}`,
+      "--stack=dev",
+      `--pwd=${ROOT}`,
+      script === "program" ? launch.entry : path.join(runners, "floor.js"),
+    ];
+  }
   const t0 = performance.now();
   const child = spawnSync(process.execPath, args, {
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: 300_000,
     cwd: ROOT,
-    env: { ...process.env, BENCH_PROJECT_ROOT: ROOT, ...env },
+    env: { ...process.env, BENCH_PROJECT_ROOT: ROOT, ...launchEnv, ...env },
   });
   const wallMs = performance.now() - t0;
   if (child.status !== 0) {
@@ -101,10 +147,15 @@ function run(
   return { wallMs, cpuMs, resources };
 }
 
+const TITLES: Readonly<Record<Mode, string>> = {
+  compiled: "compiled ahead of time, plain node (the program's own cost)",
+  pulumi:
+    "as Pulumi runs it (@pulumi/pulumi/cmd/run with Pulumi.yaml's runtime options and tsconfig.json's ts-node options)",
+};
+
 /**
  * Measures both modes, `repeats` fresh processes per side, program and floor interleaved (in
- * alternating order).
- * `dir` is a scratch directory the caller removes.
+ * alternating order). `dir` is a scratch directory the caller removes.
  */
 export function measureRegistration(dir: string, repeats: number): Registration[] {
   const out = path.join(dir, "js");
@@ -114,7 +165,7 @@ export function measureRegistration(dir: string, repeats: number): Registration[
   run("compiled", out, "program", { BENCH_MODULES_OUT: list });
   const env = { BENCH_MODULES_IN: list };
   const modules = (JSON.parse(fs.readFileSync(list, "utf8")) as string[]).length;
-  return (["compiled", "ts-node"] as const).map((mode) => {
+  return (["compiled", "pulumi"] as const).map((mode) => {
     const program: Side = { wallMs: [], cpuMs: [], resources: 0 };
     const floor: Side = { wallMs: [], cpuMs: [], resources: 0 };
     // One untimed run of each side in this mode first: the file cache and the loader warm.
@@ -134,6 +185,6 @@ export function measureRegistration(dir: string, repeats: number): Registration[
         side.resources = r.resources;
       }
     }
-    return { mode, program, floor, modules };
+    return { mode, title: TITLES[mode], program, floor, modules };
   });
 }

@@ -17,6 +17,9 @@ const ROOT = process.env.BENCH_PROJECT_ROOT ?? path.join(__dirname, "..", "..", 
 
 let registered = 0;
 
+/** How many resources have been registered so far. */
+export const resources = (): number => registered;
+
 void pulumi.runtime.setMocks(
   {
     newResource: (args) => {
