@@ -189,15 +189,26 @@ export interface ComponentRun {
 /**
  * Registers one component under Pulumi mocks with its own args, as the Pulumi component
  * libraries test theirs: `build` loads the component's module through `load` (so that it shares
- * this run's @pulumi/pulumi and mocks), constructs it and returns it. The result holds every
- * resource the component registered, itself included, and the component's public Output
- * properties, resolved.
+ * this run's @pulumi/pulumi and mocks), constructs it and returns it (or an object of the
+ * outputs to check). The result holds every resource registered, the component included, and
+ * the returned object's Output properties, resolved. `config` is the stack config the run
+ * sees, for a component built from settings.
  */
 export async function runComponent(
   build: (load: ModuleLoader) => object,
-  { stack = "test", config = {} }: { stack?: string; config?: Record<string, string> } = {},
+  {
+    stack = "test",
+    config = {},
+    secretKeys = setWithSecret(config),
+  }: { stack?: string; config?: Record<string, string>; secretKeys?: readonly string[] } = {},
 ): Promise<ComponentRun> {
-  const { resources, failure, pulumi, value } = await underMocks(stack, config, [], {}, build);
+  const { resources, failure, pulumi, value } = await underMocks(
+    stack,
+    config,
+    secretKeys,
+    {},
+    build,
+  );
   throwFailure(failure);
   const outputs: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(value ?? {}))
