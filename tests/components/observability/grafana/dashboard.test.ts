@@ -482,17 +482,11 @@ describe("overviewDashboard", () => {
   });
 
   test("the multi-valued $path is only ever used in a regex matcher", () => {
-    const uses = dashboardQueries()
-      .map((q) => q.expr)
-      .filter((expr) => expr.includes("$path"));
-    expect(uses).toHaveLength(4);
-    for (const expr of uses) {
-      expect(expr.replaceAll('path=~"$path"', "")).not.toContain("$path");
-    }
-  });
-
-  test("renderDashboard is the model as indented JSON", () => {
-    expect(renderDashboard()).toBe(JSON.stringify(overviewDashboard(), null, 2));
+    // Grafana joins several endpoints as a|b: only =~ reads that as either
+    const outside = dashboardQueries()
+      .map((q) => [q.panel, q.refId, q.expr.replaceAll('path=~"$path"', "")])
+      .filter(([, , rest]) => rest.includes("$path"));
+    expect(outside).toEqual([]);
   });
 });
 
@@ -555,11 +549,6 @@ describe("overviewDashboard layout", () => {
         .reduce((sum, p) => sum + p.gridPos.w, 0);
     const lines = Array.from({ length: bottom }, (_, y) => width(y));
     expect(lines).toEqual(lines.map(() => 24));
-  });
-
-  test("panel ids are unique", () => {
-    const ids = panels.map((p) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
@@ -627,12 +616,6 @@ describe("every dashboard query parses with the official grammar", () => {
     expect(() => {
       expectPrometheusVariableQuery(String(path?.query));
     }).not.toThrow();
-  });
-
-  test("every query is either PromQL on Prometheus or LogQL on Loki", () => {
-    expect(
-      queries.filter((q) => q.datasourceUid !== PROMETHEUS.uid && q.datasourceUid !== LOKI.uid),
-    ).toEqual([]);
   });
 });
 
