@@ -15,9 +15,10 @@ const io: Io = {
   root,
   env: process.env,
   platform: process.platform,
-  tty: process.stdout.isTTY,
-  interactive: process.stdin.isTTY,
-  columns: () => process.stdout.columns,
+  // isTTY is undefined, not false, on a stream that is no terminal.
+  tty: process.stdout.isTTY === true,
+  interactive: process.stdin.isTTY === true,
+  columns: () => (process.stdout.isTTY ? process.stdout.columns : 80),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined),
