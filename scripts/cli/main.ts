@@ -11,14 +11,16 @@ import { type Io, runCli } from "./run";
 
 const root = path.resolve(__dirname, "..", "..");
 
+/** Node's types say boolean, but a stream that is no terminal has no isTTY at all. */
+const isTerminal = (stream: { readonly isTTY?: boolean }) => stream.isTTY === true;
+
 const io: Io = {
   root,
   env: process.env,
   platform: process.platform,
-  // isTTY is undefined, not false, on a stream that is no terminal.
-  tty: process.stdout.isTTY === true,
-  interactive: process.stdin.isTTY === true,
-  columns: () => (process.stdout.isTTY ? process.stdout.columns : 80),
+  tty: isTerminal(process.stdout),
+  interactive: isTerminal(process.stdin),
+  columns: () => (isTerminal(process.stdout) ? process.stdout.columns : 80),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined),
