@@ -446,9 +446,11 @@ describe("grafana-datasource-references-exist", () => {
 
   it("rejects a datasource linking to one the stack does not create", async () => {
     expect(await validateStack(datasourceReferencesExist, [datasource])).toEqual([
-      expect.objectContaining({
-        message: expect.stringContaining('"timemanager-tempo"') as unknown,
-      }),
+      {
+        message:
+          'subject.jsonDataEncoded.exemplarTraceIdDestinations[0].datasourceUid references datasource uid "timemanager-tempo", which this stack does not create (it creates: timemanager-prometheus).',
+        urn: datasource.urn,
+      },
     ]);
   });
 
