@@ -11,6 +11,7 @@ import {
 import { dashboardQueries } from "../../../components/observability/grafana/dashboard";
 import { DATASOURCE_UIDS } from "../../../components/observability/names";
 import { RECORDED, renderRules } from "../../../components/observability/prometheus/rules";
+import { substituteGrafanaVariables } from "../../../scripts/lib/grafana-variables";
 import { freePort, stopProcess } from "../../../scripts/lib/processes";
 import { describeWithTool } from "../../helpers/tools";
 import { DEFAULT_SLO } from "../../../config";
@@ -245,7 +246,8 @@ function panelExpr(title: string): string {
     (q) => q.panel === title && q.datasourceUid === DATASOURCE_UIDS.prometheus,
   );
   if (panel.length !== 1) throw new Error(`expected one Prometheus query in panel "${title}"`);
-  return panel[0].expr;
+  // As Grafana sends it: $__range and the other built-ins filled in.
+  return substituteGrafanaVariables(panel[0].expr);
 }
 
 const nameOf = (c: Cgroup): string => `${c.labels.namespace}/${c.labels.pod}/${c.labels.container}`;
