@@ -86,6 +86,11 @@ export function objectiveOf(spec: SloSpec, sli: Sli): number {
 /** Rounds away binary noise: (100 - 99.9) / 100 is 0.0009999999999999432, not 0.001. */
 const decimal = (x: number): number => Number(x.toPrecision(12));
 
+/** The objective as a share of requests, e.g. 99.9 -> 0.999 (not 0.9990000000000001). */
+export function objectiveRatio(objective: number): number {
+  return decimal(objective / 100);
+}
+
 /** The percentage of requests the objective lets be bad, e.g. 99.5 -> 0.5. */
 export function errorBudgetPercent(objective: number): number {
   return decimal(100 - objective);

@@ -104,6 +104,10 @@ export const ALERTS: readonly AlertSpec[] = [
 ];
 
 const TITLES: Readonly<Record<Sli, string>> = { availability: "Availability", latency: "Latency" };
+const ACTION: Readonly<Record<BurnRateAlert["severity"], string>> = {
+  page: "this pages",
+  ticket: "this opens a ticket",
+};
 const BAD: Readonly<Record<Sli, string>> = {
   availability: "errors (5xx)",
   latency: "slow requests",
@@ -124,11 +128,11 @@ function burnRateAlert(spec: SloSpec, sli: Sli, pair: BurnRateAlert): AlertSpec 
     severity: pair.severity,
     labels: { slo: sli },
     annotationQueries: { C: exhaustionExpr(spec, sli, pair.long) },
-    summary: `{{ $labels.job }} spends its ${sli} error budget ${factor}x too fast or faster`,
+    summary: `{{ $labels.job }} burns its ${sli} error budget at ${factor}x or faster`,
     description:
       `Objective: ${objectiveText(spec, sli)}, an error budget of ${String(budget)} % of requests. ` +
       `Over the last ${pair.long}, {{ $labels.job }}'s ${BAD[sli]} spent it {{ humanize $values.A.Value }}x as fast as the objective allows, ` +
-      `and faster than ${factor}x over the last ${pair.short} too (a ${pair.severity} from ${factor}x, a rate at which the whole budget lasts ${lasts}). ` +
+      `and faster than ${factor}x over the last ${pair.short} too (${ACTION[pair.severity]} from ${factor}x; at that rate the whole budget lasts ${lasts}). ` +
       `At the last ${pair.long}'s rate, what is left of the budget is gone in {{ humanizeDuration $values.C.Value }}.`,
     // No series means no window pair over its factor: nothing burns that fast.
     noDataState: "OK",

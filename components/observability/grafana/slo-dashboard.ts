@@ -15,6 +15,7 @@ import {
   errorRatioRecord,
   exhaustionExpr,
   objectiveOf,
+  objectiveRatio,
   objectiveText,
   type Sli,
   SLIS,
@@ -84,7 +85,7 @@ export function sliPanel(spec: SloSpec, sli: Sli): stat.PanelBuilder {
     .thresholds(
       thresholds([
         [null, "red"],
-        [objectiveOf(spec, sli) / 100, "green"],
+        [objectiveRatio(objectiveOf(spec, sli)), "green"],
       ]),
     );
 }
@@ -125,6 +126,13 @@ export function exhaustionPanel(spec: SloSpec, sli: Sli): stat.PanelBuilder {
     );
 }
 
+/** The alerts in words, e.g. "page at 14.4x over 1h and 5m, ...". */
+function alertsText(): string {
+  return BURN_RATE_ALERTS.map(
+    (a) => `${a.severity} at ${String(a.factor)}x over ${a.long} and ${a.short}`,
+  ).join(", ");
+}
+
 /** The burn rate over every alert window, coloured at the alerts' factors. */
 export function burnRatePanel(spec: SloSpec, sli: Sli): bargauge.PanelBuilder {
   const factors = [...new Set(BURN_RATE_ALERTS.map((a) => a.factor))].sort((a, b) => a - b);
@@ -132,7 +140,7 @@ export function burnRatePanel(spec: SloSpec, sli: Sli): bargauge.PanelBuilder {
   const panel = new bargauge.PanelBuilder()
     .title(`${NAMES[sli]} burn rate per window`)
     .description(
-      `How many times faster than the objective allows the error budget is spent, over each window the alerts look at (1x spends it exactly over ${String(spec.windowDays)} days). Pages: 14.4x over 1h and 5m, 6x over 6h and 30m; tickets: 3x over 1d and 2h, 1x over 3d and 6h.`,
+      `How many times faster than the objective allows the error budget is spent, over each window the alerts look at (1x spends it exactly over ${String(spec.windowDays)} days). The alerts: ${alertsText()}.`,
     )
     .datasource(prometheusDatasource())
     .unit("suffix:x")
