@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { APP_CONTAINERS } from "../../components/observability/names";
+import { APP_CONTAINERS, BACKEND_LATENCY_BUCKETS } from "../../components/observability/names";
 
 /**
  * A synthetic exporter for live tests: the backend's, Traefik's and cAdvisor's metrics, with
@@ -67,8 +67,8 @@ interface ModeModel {
   readonly traefik: readonly TraefikService[];
 }
 
-/** The backend's histogram buckets (upper bounds, s); +Inf is added. */
-export const LATENCY_BOUNDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+/** The backend's histogram buckets (upper bounds, s), the program's own; +Inf is added. */
+export const LATENCY_BOUNDS = BACKEND_LATENCY_BUCKETS;
 /** Traefik's default buckets. */
 export const TRAEFIK_BOUNDS = [0.1, 0.3, 1.2, 5] as const;
 

@@ -8,7 +8,12 @@ import {
   prometheusFlags,
   renderPrometheusConfig,
 } from "../../components/observability/prometheus/config";
-import { RECORDED, renderRules } from "../../components/observability/prometheus/rules";
+import {
+  RECORDED,
+  renderRules,
+  sloRecordingRules,
+} from "../../components/observability/prometheus/rules";
+import type { SloSpec } from "../../components/observability/slo";
 import { startExporter, type Exporter, type Mode } from "../helpers/exporter";
 import { freePort, stopProcess } from "../../scripts/lib/processes";
 import { substituteGrafanaVariables } from "../helpers/grammars";
@@ -165,12 +170,13 @@ async function waitFor(
 
 /**
  * Starts the exporter in `mode`, backfills its history with promtool, then starts Prometheus on
- * the rendered files laid out as in the container, and waits until every job has been scraped
- * and every recording rule has a value.
+ * the rendered files laid out as in the container (the SLO rules for `slo`), and waits until
+ * every job has been scraped and every recording rule has a value.
  */
 export async function startPrometheusStack(
   mode: Mode,
   bins: { readonly prometheus: string; readonly promtool: string },
+  slo: SloSpec = DEFAULT_SLO,
 ): Promise<PrometheusStack> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `prometheus-live-${mode}-`));
   const inRoot = (containerPath: string): string => path.join(root, containerPath);
@@ -192,7 +198,7 @@ export async function startPrometheusStack(
   for (const job of DOWN_JOBS) targets[job] = await closed();
   for (const [file, text] of [
     [PATHS.prometheusConfig, testPrometheusConfig(rendered, targets)],
-    [PATHS.prometheusRules, renderRules({ slo: DEFAULT_SLO })],
+    [PATHS.prometheusRules, renderRules({ slo })],
   ] as const) {
     fs.mkdirSync(path.dirname(inRoot(file)), { recursive: true });
     fs.writeFileSync(inRoot(file), text);
@@ -266,7 +272,8 @@ export async function startPrometheusStack(
       child,
       logs,
     );
-    for (const recorded of Object.values(RECORDED)) {
+    const records = [...Object.values(RECORDED), ...sloRecordingRules(slo).map((r) => r.record)];
+    for (const recorded of records) {
       await waitFor(
         `a value of ${recorded}`,
         async () => {
