@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { buildModel, DEFAULT_SCALE, historySeries, type Scale } from "./model";
 import { measureMemory, type MemoryFit } from "./memory";
 import { instantQuery, rangeQuery, startPrometheus, type RunningPrometheus } from "./prometheus";
-import { benchQueries, type BenchQuery } from "./queries";
+import { benchQueries, type BenchQuery, type BenchVariable, fill } from "./queries";
 import { measureRegistration } from "./registration/measure";
 import { type BlockStats, writeBlocks } from "./tsdb";
 
@@ -71,6 +71,9 @@ function options(argv: readonly string[]): Options {
     }
     out[key] = Array.isArray(fallback) ? values : (values[0] ?? 0);
   }
+  if ((out.memoryScales as readonly number[]).length < 2) {
+    throw new Error("--memoryScales / BENCH_MEMORY_SCALES: at least two sizes, to fit a line");
+  }
   return out as unknown as Options;
 }
 
@@ -96,16 +99,46 @@ function spread(values: readonly number[]): Spread {
 const showSpread = (s: Spread): string =>
   `median ${seconds(s.median)} (min ${seconds(s.min)}, max ${seconds(s.max)})`;
 
-/** One pass over the dashboard: every query once, in order, one at a time; ms per query. */
+type SideName = "recorded" | "raw";
+
+/** The hidden variables' values on one side: instant queries at the range's end, as Grafana's. */
+async function variableValues(
+  prom: RunningPrometheus,
+  variables: readonly BenchVariable[],
+  side: SideName,
+  end: number,
+  times?: number[],
+): Promise<Map<string, string[]>> {
+  const values = new Map<string, string[]>();
+  for (const v of variables) {
+    const t0 = performance.now();
+    const result = await instantQuery(prom.url, v[side], end);
+    times?.push(performance.now() - t0);
+    values.set(
+      v.name,
+      result.map((r) => r.metric[v.label] ?? ""),
+    );
+  }
+  return values;
+}
+
+/**
+ * One pass over the dashboard on one side: the hidden variables, then every panel query once, in
+ * order, one at a time; ms per query, variables first.
+ */
 async function dashboardPass(
   prom: RunningPrometheus,
-  queries: readonly string[],
+  variables: readonly BenchVariable[],
+  queries: readonly BenchQuery[],
+  side: SideName,
   range: { start: number; end: number; step: number },
 ): Promise<number[]> {
   const times: number[] = [];
+  const values = await variableValues(prom, variables, side, range.end, times);
   for (const q of queries) {
+    const text = fill(q[side], values);
     const t0 = performance.now();
-    await rangeQuery(prom.url, q, range.start, range.end, range.step);
+    await rangeQuery(prom.url, text, range.start, range.end, range.step);
     times.push(performance.now() - t0);
   }
   return times;
@@ -114,18 +147,33 @@ async function dashboardPass(
 /** Both sides at the last instant must agree: the recorded series stand for the raw queries. */
 async function checkEquivalence(
   prom: RunningPrometheus,
+  variables: readonly BenchVariable[],
   queries: readonly BenchQuery[],
   time: number,
 ): Promise<void> {
-  for (const q of queries.filter((x) => x.usesRule)) {
+  const values = {
+    recorded: await variableValues(prom, variables, "recorded", time),
+    raw: await variableValues(prom, variables, "raw", time),
+  };
+  const checks = [
+    ...variables.map((v) => ({ id: `$${v.name}`, recorded: v.recorded, raw: v.raw })),
+    ...queries
+      .filter((q) => q.usesRule)
+      .map((q) => ({
+        id: q.id,
+        recorded: fill(q.recorded, values.recorded),
+        raw: fill(q.raw, values.raw),
+      })),
+  ];
+  for (const q of checks) {
     const [recorded, raw] = await Promise.all([
       instantQuery(prom.url, q.recorded, time),
       instantQuery(prom.url, q.raw, time),
     ]);
-    const values = (r: typeof raw): number[] =>
+    const sorted = (r: typeof raw): number[] =>
       r.map((s) => Number(s.value?.[1])).sort((a, b) => a - b);
-    const a = values(recorded);
-    const b = values(raw);
+    const a = sorted(recorded);
+    const b = sorted(raw);
     const worst = a.reduce(
       (w, v, i) => Math.max(w, Math.abs(v - (b[i] ?? NaN)) / Math.max(Math.abs(v), 1e-12)),
       0,
@@ -145,7 +193,9 @@ interface ScaleRun {
   readonly blocks: BlockStats;
   readonly writeMs: number;
   readonly tsdbSeries: number;
+  readonly variables: readonly BenchVariable[];
   readonly queries: readonly BenchQuery[];
+  /** ms per pass of each variable, then each query. */
   readonly perQuery: { readonly recorded: number[][]; readonly raw: number[][] };
   readonly totals: { readonly recorded: number[]; readonly raw: number[] };
 }
@@ -186,22 +236,19 @@ async function runScale(
     const step = Math.max(15, Math.round(rangeSeconds / opts.width));
     // Grafana's $__rate_interval: max(step + scrape interval, 4 x scrape interval), 15 s scrapes.
     const rateInterval = `${String(Math.max(step + 15, 60))}s`;
-    const queries = benchQueries(rateInterval, rangeSeconds);
+    const { variables, queries } = benchQueries(rateInterval, rangeSeconds);
     const range = { start: end - rangeSeconds, end, step };
-    await checkEquivalence(prom, queries, end);
+    await checkEquivalence(prom, variables, queries, end);
+    const slots = variables.length + queries.length;
     const perQuery = {
-      recorded: queries.map((): number[] => []),
-      raw: queries.map((): number[] => []),
+      recorded: Array.from({ length: slots }, (): number[] => []),
+      raw: Array.from({ length: slots }, (): number[] => []),
     };
     const totals = { recorded: [] as number[], raw: [] as number[] };
     for (let i = 0; i < Math.max(opts.repeats, opts.rawRepeats); i++) {
       for (const side of ["recorded", "raw"] as const) {
         if (i >= (side === "raw" ? opts.rawRepeats : opts.repeats)) continue;
-        const times = await dashboardPass(
-          prom,
-          queries.map((q) => q[side]),
-          range,
-        );
+        const times = await dashboardPass(prom, variables, queries, side, range);
         times.forEach((t, j) => perQuery[side][j]?.push(t));
         totals[side].push(times.reduce((a, b) => a + b, 0));
       }
@@ -212,6 +259,7 @@ async function runScale(
       blocks,
       writeMs,
       tsdbSeries: Number(count[0]?.value?.[1] ?? Number.NaN),
+      variables,
       queries,
       perQuery,
       totals,
@@ -226,24 +274,36 @@ async function runScale(
 const median = (values: readonly number[]): number => spread(values).median;
 
 /** Per panel (its queries' medians summed: Grafana sends them together), ms. */
-function panelTimes(run: ScaleRun, side: "recorded" | "raw"): Map<string, number> {
+function panelTimes(run: ScaleRun, side: SideName): Map<string, number> {
   const panels = new Map<string, number>();
+  const offset = run.variables.length;
   run.queries.forEach((q, j) => {
-    panels.set(q.panel, (panels.get(q.panel) ?? 0) + median(run.perQuery[side][j] ?? []));
+    panels.set(q.panel, (panels.get(q.panel) ?? 0) + median(run.perQuery[side][offset + j] ?? []));
   });
   return panels;
 }
 
+/** Each row of the per-query table: the hidden variables, then the panel queries. */
+function rows(run: ScaleRun): { id: string; kind: string }[] {
+  return [
+    ...run.variables.map((v) => ({
+      id: `$${v.name} (instant, hidden variable)`,
+      kind: v.usesRule ? "rule " : "as is",
+    })),
+    ...run.queries.map((q) => ({ id: q.id, kind: q.usesRule ? "rule " : "as is" })),
+  ];
+}
+
 function reportDefaultScale(run: ScaleRun, opts: Options): void {
-  const { queries, perQuery, totals } = run;
+  const { perQuery, totals } = run;
   console.log(
     `\nper query at the default scale, median of ${String(opts.repeats)} on the rules | of ${String(opts.rawRepeats)} raw:`,
   );
-  queries.forEach((q, j) => {
+  rows(run).forEach((row, j) => {
     const r = median(perQuery.recorded[j] ?? []);
     const w = median(perQuery.raw[j] ?? []);
     console.log(
-      `  ${seconds(r).padStart(10)} | ${seconds(w).padStart(10)}  ${q.usesRule ? "rule " : "as is"}  ${q.id}`,
+      `  ${seconds(r).padStart(10)} | ${seconds(w).padStart(10)}  ${row.kind}  ${row.id}`,
     );
   });
   const recorded = spread(totals.recorded);
@@ -256,11 +316,12 @@ function reportDefaultScale(run: ScaleRun, opts: Options): void {
     `  ratio raw / recorded: ${(raw.median / recorded.median).toFixed(1)}x (goal >= 100x)`,
   );
   console.log(
-    `  slowest panel on the rules: ${seconds(slowest[1])} "${slowest[0]}" (goal: every panel < 50 ms)`,
+    `  slowest panel on the rules: ${seconds(slowest[1])} "${slowest[0]}" (goal: every panel < 50 ms); the ${String(run.variables.length)} hidden variables together ${seconds(run.variables.reduce((sum, _, j) => sum + median(perQuery.recorded[j] ?? []), 0))}`,
   );
 }
 
 function reportScaling(runs: readonly ScaleRun[]): void {
+  // Totals include the hidden variables' queries, which Grafana runs on every refresh too.
   console.log(
     `\nscaling: the same dashboard (range 6h, step ${String(Math.max(15, Math.round(21600 / 1000)))} s), medians of the total query time`,
   );

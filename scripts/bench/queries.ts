@@ -2,8 +2,9 @@ import { DATASOURCE_UIDS } from "../../components/observability/names";
 import { dashboardQueries } from "../../components/observability/grafana/dashboard";
 import {
   LATENCY_P99_BY_PATH_RAW,
-  overRange,
-  topLines,
+  TOP_LINES,
+  TOP_VARIABLES,
+  VARIABLES,
 } from "../../components/observability/grafana/panels";
 import { RATE_WINDOW, RECORDED } from "../../components/observability/prometheus/rules";
 import { substituteGrafanaVariables } from "../lib/grafana-variables";
@@ -11,32 +12,30 @@ import { substituteGrafanaVariables } from "../lib/grafana-variables";
 /**
  * The overview dashboard's Prometheus queries twice: as written (on the recording rules) and as
  * the raw queries they stand for, each recorded metric replaced by its rule's expression with
- * the panel's matchers pushed into the raw selectors.
+ * the panel's matchers pushed into the raw selectors. The hidden variables of the panels that
+ * draw their top lines (TOP_VARIABLES) are queries too, run before the panels as Grafana does.
  */
 
-/**
- * A panel kept to its top lines (topLines), raw: the rule's expression in both the lines and the
- * rank, the rank over the range as a subquery at Prometheus's default resolution (what the rule's
- * series give the recorded side).
- */
-const rawTop = (raw: string, by: string, fn: string): string =>
-  topLines(`(${raw})`, by, `${fn}((${raw})[$__range:] @ end())`);
+/** The hidden variables' matchers as a panel writes them, e.g. path=~"${busiest_paths:regex}". */
+const inTop = (label: string, name: string): string => `${label}=~"\${${name}:regex}"`;
 
-const REQUESTS_BY_PATH = `${RECORDED.requestRateByPathClass}{job="backend", path=~"$path"}`;
-const REQUESTS_BY_PATH_RAW = `sum by (path) (rate(http_requests_total{job="backend", path=~"$path"}[${RATE_WINDOW}]))`;
+const CPU_RAW = (matcher: string): string =>
+  `sum by (name) (rate(container_cpu_usage_seconds_total{${matcher}}[${RATE_WINDOW}]))`;
+const MEMORY_RATIO_RAW = (matcher: string): string =>
+  `max by (name) (container_memory_working_set_bytes{${matcher}}) / max by (name) (container_spec_memory_limit_bytes{${matcher}} > 0) or max by (name) (container_memory_working_set_bytes{${matcher}}) / on () group_left () max (machine_memory_bytes)`;
 // The panel's own raw form (its description's) reads $__rate_interval; the rule's window is 5m.
-const P99_BY_PATH = `${RECORDED.pathLatencyP99}{job="backend", path=~"$path"}`;
-const P99_BY_PATH_RAW = LATENCY_P99_BY_PATH_RAW.replace("$__rate_interval", RATE_WINDOW);
-const CPU_RAW = `sum by (name) (rate(container_cpu_usage_seconds_total{name!=""}[${RATE_WINDOW}]))`;
-const MEMORY_RATIO_RAW = `max by (name) (container_memory_working_set_bytes{name!=""}) / max by (name) (container_spec_memory_limit_bytes{name!=""} > 0) or max by (name) (container_memory_working_set_bytes{name!=""}) / on () group_left () max (machine_memory_bytes)`;
+const P99_RAW = (matcher: string): string =>
+  LATENCY_P99_BY_PATH_RAW.replace("$__rate_interval", RATE_WINDOW).replace(
+    'path=~"$path"',
+    matcher,
+  );
+const REQUESTS_RAW = (matcher: string): string =>
+  `sum by (path) (rate(http_requests_total{job="backend", ${matcher}}[${RATE_WINDOW}]))`;
 
 /** The raw equivalent of each query that reads a recording rule, keyed by the query as written. */
 const RAW: Readonly<Partial<Record<string, string>>> = {
-  [topLines(
-    `sum by (path) (${REQUESTS_BY_PATH})`,
-    "path",
-    `sum by (path) (${overRange("avg_over_time", REQUESTS_BY_PATH)})`,
-  )]: rawTop(REQUESTS_BY_PATH_RAW, "path", "avg_over_time"),
+  [`sum by (path) (${RECORDED.requestRateByPathClass}{job="backend", ${inTop("path", VARIABLES.busiestPaths)}})`]:
+    REQUESTS_RAW(inTop("path", VARIABLES.busiestPaths)),
   [`${RECORDED.requestRate}{job="backend"}`]: `sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
   ...Object.fromEntries(
     (
@@ -50,10 +49,8 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
       `histogram_quantile(${String(q)}, sum by (job, le) (rate(http_request_duration_seconds_bucket{job="backend"}[${RATE_WINDOW}])))`,
     ]),
   ),
-  [topLines(P99_BY_PATH, "path", overRange("max_over_time", P99_BY_PATH))]: rawTop(
-    P99_BY_PATH_RAW,
-    "path",
-    "max_over_time",
+  [`${RECORDED.pathLatencyP99}{job="backend", ${inTop("path", VARIABLES.slowestPaths)}}`]: P99_RAW(
+    inTop("path", VARIABLES.slowestPaths),
   ),
   ...Object.fromEntries(
     (["4", "5"] as const).map((c) => [
@@ -62,46 +59,99 @@ const RAW: Readonly<Partial<Record<string, string>>> = {
     ]),
   ),
   [`${RECORDED.errorRatio}{job="backend"}`]: `(sum by (job) (rate(http_requests_total{job="backend", status=~"5.."}[${RATE_WINDOW}])) or sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}])) * 0) / sum by (job) (rate(http_requests_total{job="backend"}[${RATE_WINDOW}]))`,
-  [topLines(RECORDED.containerCpu, "name", overRange("avg_over_time", RECORDED.containerCpu))]:
-    rawTop(CPU_RAW, "name", "avg_over_time"),
-  [topLines(
-    RECORDED.containerMemoryRatio,
-    "name",
-    overRange("max_over_time", RECORDED.containerMemoryRatio),
-  )]: rawTop(MEMORY_RATIO_RAW, "name", "max_over_time"),
+  [`${RECORDED.containerCpu}{${inTop("name", VARIABLES.cpuContainers)}}`]: CPU_RAW(
+    inTop("name", VARIABLES.cpuContainers),
+  ),
+  [`${RECORDED.containerMemoryRatio}{${inTop("name", VARIABLES.memoryRatioContainers)}}`]:
+    MEMORY_RATIO_RAW(inTop("name", VARIABLES.memoryRatioContainers)),
 };
 
-/** One Prometheus panel query, ready to send. */
+/** The raw ranking of each hidden variable whose ranking reads a recording rule, by its name. */
+const RAW_RANK: Readonly<Partial<Record<string, string>>> = {
+  [VARIABLES.busiestPaths]: REQUESTS_RAW('path=~"$path"'),
+  [VARIABLES.slowestPaths]: `max by (path) (${P99_RAW('path=~"$path"')})`,
+  [VARIABLES.cpuContainers]: CPU_RAW('name!=""'),
+  [VARIABLES.memoryRatioContainers]: `max by (name) (${MEMORY_RATIO_RAW('name!=""')})`,
+};
+
+/** One Prometheus panel query, ready to send once its hidden variables are filled in. */
 export interface BenchQuery {
   /** Panel title and refId. */
   readonly id: string;
   /** Panel title. */
   readonly panel: string;
-  /** As the dashboard runs it, variables substituted. */
+  /** As the dashboard runs it, variables substituted, hidden ones as placeholders (fill). */
   readonly recorded: string;
   /** The raw equivalent; the same text when the query reads no recording rule. */
   readonly raw: string;
   readonly usesRule: boolean;
 }
 
+/** A hidden variable: an instant query at the range's end, each side, and the label it keeps. */
+export interface BenchVariable {
+  readonly name: string;
+  readonly label: string;
+  readonly recorded: string;
+  readonly raw: string;
+  readonly usesRule: boolean;
+}
+
 const RECORDED_NAMES: readonly string[] = Object.values(RECORDED);
+
+/** Where a hidden variable's values go in a query until the pass fills them in. */
+const placeholder = (name: string): string => `\u0000${name}\u0000`;
+
+/** Grafana's `regex` format of a multi-valued variable: values escaped, `(a|b)`. */
+function regexValue(values: readonly string[]): string {
+  const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return escaped.length === 1 ? (escaped[0] ?? "") : `(${escaped.join("|")})`;
+}
+
+/** `query` with each hidden variable's placeholder replaced by its values, as a regex. */
+export function fill(query: string, values: ReadonlyMap<string, readonly string[]>): string {
+  let out = query;
+  for (const [name, v] of values) {
+    // Inside a PromQL string literal: the regex's backslashes are doubled there.
+    out = out.replaceAll(placeholder(name), regexValue(v).replaceAll("\\", "\\\\"));
+  }
+  return out;
+}
 
 /**
  * Every Prometheus query of the overview dashboard with `$path` = All (".*") and the given
- * `$__rate_interval` and time range. Throws when a query reads a recording rule but has no raw equivalent, so
- * a new panel cannot silently be measured on its recorded side only.
+ * `$__rate_interval` and time range, and its hidden variables. Throws when a query reads a
+ * recording rule but has no raw equivalent, so a new panel cannot silently be measured on its
+ * recorded side only.
  */
-export function benchQueries(rateInterval: string, rangeSeconds: number): BenchQuery[] {
+export function benchQueries(
+  rateInterval: string,
+  rangeSeconds: number,
+): { variables: BenchVariable[]; queries: BenchQuery[] } {
   const values = {
     path: ".*",
     __rate_interval: rateInterval,
     __range: `${String(rangeSeconds)}s`,
     __range_s: String(rangeSeconds),
     __range_ms: String(rangeSeconds * 1000),
+    ...Object.fromEntries(TOP_VARIABLES.map((v) => [v.name, placeholder(v.name)])),
   };
-  return dashboardQueries()
+  const variables = TOP_VARIABLES.map((v): BenchVariable => {
+    const usesRule = RECORDED_NAMES.some((name) => v.rank.includes(name));
+    const raw = RAW_RANK[v.name];
+    if (usesRule && raw === undefined) throw new Error(`no raw ranking for $${v.name}`);
+    const top = (rank: string): string =>
+      substituteGrafanaVariables(`topk(${String(TOP_LINES)}, ${rank})`, values);
+    return {
+      name: v.name,
+      label: v.label,
+      recorded: top(v.rank),
+      raw: top(raw ?? v.rank),
+      usesRule,
+    };
+  });
+  const queries = dashboardQueries()
     .filter((q) => q.datasourceUid === DATASOURCE_UIDS.prometheus)
-    .map((q) => {
+    .map((q): BenchQuery => {
       const usesRule = RECORDED_NAMES.some((name) => q.expr.includes(name));
       const raw = RAW[q.expr];
       if (usesRule && raw === undefined) {
@@ -115,4 +165,5 @@ export function benchQueries(rateInterval: string, rangeSeconds: number): BenchQ
         usesRule,
       };
     });
+  return { variables, queries };
 }

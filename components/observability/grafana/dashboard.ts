@@ -114,6 +114,22 @@ function pathVariable(): dashboard.QueryVariableBuilder {
   );
 }
 
+/** A hidden variable of the top lines a panel draws (panels.TOP_VARIABLES). */
+function topVariable(v: panels.TopVariable): dashboard.QueryVariableBuilder {
+  const query = panels.topVariableQuery(v);
+  return new dashboard.QueryVariableBuilder(v.name)
+    .description(v.description)
+    .datasource(panels.prometheusDatasource())
+    .query(query)
+    .definition(query)
+    .regex(panels.topVariableRegex(v))
+    .multi(true)
+    .includeAll(false)
+    .hide(dashboard.VariableHide.HideVariable)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.Disabled);
+}
+
 function logFilterVariable(): dashboard.TextBoxVariableBuilder {
   return new dashboard.TextBoxVariableBuilder(panels.VARIABLES.logFilter)
     .label("Log filter")
@@ -191,6 +207,8 @@ export function overviewDashboard(): dashboard.Dashboard {
     )
     .withVariable(pathVariable())
     .withVariable(logFilterVariable());
+  // After $path, which the endpoints' rankings read.
+  for (const v of panels.TOP_VARIABLES) builder.withVariable(topVariable(v));
   layOutRows(builder, ROWS);
   return builder.build();
 }

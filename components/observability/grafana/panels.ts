@@ -19,6 +19,16 @@ export const VARIABLES = {
   path: "path",
   /** Free text the backend logs panel keeps lines containing; empty keeps every line. */
   logFilter: "log_filter",
+  /** Hidden: the selected endpoints with the most requests per second (TOP_VARIABLES). */
+  busiestPaths: "busiest_paths",
+  /** Hidden: the selected endpoints with the highest p99 latency. */
+  slowestPaths: "slowest_paths",
+  /** Hidden: the containers using the most CPU. */
+  cpuContainers: "cpu_containers",
+  /** Hidden: the containers with the largest working set. */
+  memoryContainers: "memory_containers",
+  /** Hidden: the containers closest to their memory limit. */
+  memoryRatioContainers: "memory_ratio_containers",
 } as const;
 
 /** The Prometheus datasource, by the UID the datasource component provisions. */
@@ -43,17 +53,70 @@ const selectedPaths = `path=~"$${VARIABLES.path}"`;
 export const TOP_LINES = 10;
 
 /**
- * `expr` kept to the TOP_LINES values of `by` that rank highest by `rank`: an instant vector by
- * `by`, over the time range shown (`[$__range] @ end()`, evaluated once, at the range's end).
- * The same lines from one end of the graph to the other, unlike a topk at every step.
+ * A hidden query variable holding the TOP_LINES values of `label` that rank highest by `rank` at
+ * the end of the time range shown (a query_result variable is an instant query there, refreshed
+ * with the time range). The panel then reads only those series over the whole range: the
+ * ranking reads one sample of each endpoint or container, the panel TOP_LINES series at every
+ * step, so neither grows with the app; a ranking inside the panel query (`and on (...) topk`)
+ * would read every series at every step.
  */
-export function topLines(expr: string, by: string, rank: string): string {
-  return `${expr} and on (${by}) topk(${String(TOP_LINES)}, ${rank})`;
+export interface TopVariable {
+  readonly name: string;
+  readonly label: "path" | "name";
+  /** An instant vector by `label`. */
+  readonly rank: string;
+  readonly description: string;
 }
 
-/** `selector` over the time range shown, once, at its end: for the ranks of topLines. */
-export const overRange = (fn: string, selector: string): string =>
-  `${fn}(${selector}[$__range] @ end())`;
+const RATE_BY_PATH = `${RECORDED.requestRateByPathClass}{${backend}, ${selectedPaths}}`;
+const P99_BY_PATH = `${RECORDED.pathLatencyP99}{${backend}, ${selectedPaths}}`;
+const WORKING_SET = 'container_memory_working_set_bytes{name!=""}';
+
+export const TOP_VARIABLES: readonly TopVariable[] = [
+  {
+    name: VARIABLES.busiestPaths,
+    label: "path",
+    rank: `sum by (path) (${RATE_BY_PATH})`,
+    description: `The ${String(TOP_LINES)} selected endpoints with the most requests per second at the end of the time range shown.`,
+  },
+  {
+    name: VARIABLES.slowestPaths,
+    label: "path",
+    rank: `max by (path) (${P99_BY_PATH})`,
+    description: `The ${String(TOP_LINES)} selected endpoints with the highest p99 latency at the end of the time range shown.`,
+  },
+  {
+    name: VARIABLES.cpuContainers,
+    label: "name",
+    rank: `sum by (name) (${RECORDED.containerCpu})`,
+    description: `The ${String(TOP_LINES)} containers using the most CPU at the end of the time range shown.`,
+  },
+  {
+    name: VARIABLES.memoryContainers,
+    label: "name",
+    rank: `max by (name) (${WORKING_SET})`,
+    description: `The ${String(TOP_LINES)} containers with the largest working set at the end of the time range shown.`,
+  },
+  {
+    name: VARIABLES.memoryRatioContainers,
+    label: "name",
+    rank: `max by (name) (${RECORDED.containerMemoryRatio})`,
+    description: `The ${String(TOP_LINES)} containers closest to their memory limit at the end of the time range shown.`,
+  },
+];
+
+/** A TopVariable's query: Grafana runs it as an instant query at the end of the range. */
+export const topVariableQuery = (v: TopVariable): string =>
+  `query_result(topk(${String(TOP_LINES)}, ${v.rank}))`;
+
+/** The regex that takes a TopVariable's values out of query_result's lines. */
+export const topVariableRegex = (v: TopVariable): string => `/${v.label}="([^"]*)"/`;
+
+/** A matcher on the values of the hidden variable `name` (Grafana escapes and joins them). */
+const inTop = (label: TopVariable["label"], name: string): string =>
+  `${label}=~"\${${name}:regex}"`;
+
+const TOP_NOTE = `more lines than that are not read on one panel, and the answer would grow with the app.`;
 
 /** What "p99 latency by endpoint" records, as a raw query a user can run in Explore. */
 export const LATENCY_P99_BY_PATH_RAW = `histogram_quantile(0.99, sum by (le, path) (rate(http_request_duration_seconds_bucket{${backend}, ${selectedPaths}}[$__rate_interval])))`;
@@ -167,15 +230,10 @@ export function servicesUpPanel(): stat.PanelBuilder {
 // Request Rate
 
 export function requestRateByPathPanel(): timeseries.PanelBuilder {
-  const selector = `${RECORDED.requestRateByPathClass}{${backend}, ${selectedPaths}}`;
-  const expr = topLines(
-    `sum by (path) (${selector})`,
-    "path",
-    `sum by (path) (${overRange("avg_over_time", selector)})`,
-  );
+  const expr = `sum by (path) (${RECORDED.requestRateByPathClass}{${backend}, ${inTop("path", VARIABLES.busiestPaths)}})`;
   return timeseriesPanel(
     "Requests per second by endpoint",
-    `Backend requests per second over 5 minutes (recording rule) of the ${String(TOP_LINES)} busiest selected endpoints over the time range shown: more lines are not read on one panel, and the answer would grow with every endpoint. Select endpoints to see others.`,
+    `Backend requests per second over 5 minutes (recording rule) of the ${String(TOP_LINES)} selected endpoints with the most at the end of the time range shown: ${TOP_NOTE} Select endpoints to see others.`,
     "reqps",
   ).withTarget(promQuery("A", expr, "{{path}}"));
 }
@@ -207,11 +265,10 @@ export function latencyP99ByPathPanel(): timeseries.PanelBuilder {
   // The seed's histogram_quantile(0.99, http_request_duration_seconds_bucket) takes a quantile
   // over cumulative counts since start-up, one per series; the rule rates the buckets and sums
   // them by (job, path, le) first. Its raw form, for Explore, is in the description.
-  const selector = `${RECORDED.pathLatencyP99}{${backend}, ${selectedPaths}}`;
-  const expr = topLines(selector, "path", overRange("max_over_time", selector));
+  const expr = `${RECORDED.pathLatencyP99}{${backend}, ${inTop("path", VARIABLES.slowestPaths)}}`;
   return timeseriesPanel(
     "p99 latency by endpoint",
-    `99th percentile request duration over 5 minutes (recording rule) of the ${String(TOP_LINES)} selected endpoints with the highest p99 over the time range shown: more lines are not read on one panel. Select endpoints to see others. Raw, every endpoint: ${LATENCY_P99_BY_PATH_RAW}`,
+    `99th percentile request duration over 5 minutes (recording rule) of the ${String(TOP_LINES)} selected endpoints with the highest at the end of the time range shown: ${TOP_NOTE} Select endpoints to see others. Raw, every selected endpoint: ${LATENCY_P99_BY_PATH_RAW}`,
     "s",
   ).withTarget(promQuery("A", expr, "{{path}}"));
 }
@@ -244,41 +301,28 @@ export function errorRatioPanel(): timeseries.PanelBuilder {
 // Resources
 
 export function containerCpuPanel(): timeseries.PanelBuilder {
-  const expr = topLines(
-    RECORDED.containerCpu,
-    "name",
-    overRange("avg_over_time", RECORDED.containerCpu),
-  );
+  const expr = `${RECORDED.containerCpu}{${inTop("name", VARIABLES.cpuContainers)}}`;
   return timeseriesPanel(
     "CPU per container",
-    `CPU seconds used per second (cAdvisor; 100% is one full core) by the ${String(TOP_LINES)} containers that used most over the time range shown: more lines are not read on one panel.`,
+    `CPU seconds used per second (cAdvisor; 100% is one full core) by the ${String(TOP_LINES)} containers using the most at the end of the time range shown: ${TOP_NOTE}`,
     "percentunit",
   ).withTarget(promQuery("A", expr, "{{name}}"));
 }
 
 export function containerMemoryPanel(): timeseries.PanelBuilder {
-  const selector = 'container_memory_working_set_bytes{name!=""}';
-  const expr = topLines(
-    `sum by (name) (${selector})`,
-    "name",
-    `max by (name) (${overRange("max_over_time", selector)})`,
-  );
+  const expr = `sum by (name) (container_memory_working_set_bytes{name!="", ${inTop("name", VARIABLES.memoryContainers)}})`;
   return timeseriesPanel(
     "Memory per container",
-    `Working set (cAdvisor: the memory the kernel would not reclaim) of the ${String(TOP_LINES)} containers with the largest over the time range shown: more lines are not read on one panel.`,
+    `Working set (cAdvisor: the memory the kernel would not reclaim) of the ${String(TOP_LINES)} containers with the largest at the end of the time range shown: ${TOP_NOTE}`,
     "bytes",
   ).withTarget(promQuery("A", expr, "{{name}}"));
 }
 
 export function containerMemoryRatioPanel(): timeseries.PanelBuilder {
-  const expr = topLines(
-    RECORDED.containerMemoryRatio,
-    "name",
-    overRange("max_over_time", RECORDED.containerMemoryRatio),
-  );
+  const expr = `${RECORDED.containerMemoryRatio}{${inTop("name", VARIABLES.memoryRatioContainers)}}`;
   return timeseriesPanel(
     "Memory vs limit",
-    `Working set over the memory limit, or over the host's memory for a container without a limit, of the ${String(TOP_LINES)} containers closest to it over the time range shown: more lines are not read on one panel.`,
+    `Working set over the memory limit, or over the host's memory for a container without a limit, of the ${String(TOP_LINES)} containers closest to it at the end of the time range shown: ${TOP_NOTE}`,
     "percentunit",
   )
     .max(1)

@@ -11,6 +11,7 @@ import {
 import { dashboardQueries } from "../../../components/observability/grafana/dashboard";
 import { DATASOURCE_UIDS } from "../../../components/observability/names";
 import { RECORDED, renderRules } from "../../../components/observability/prometheus/rules";
+import { VARIABLES } from "../../../components/observability/grafana/panels";
 import { substituteGrafanaVariables } from "../../../scripts/lib/grafana-variables";
 import { freePort, stopProcess } from "../../../scripts/lib/processes";
 import { describeWithTool } from "../../helpers/tools";
@@ -246,8 +247,13 @@ function panelExpr(title: string): string {
     (q) => q.panel === title && q.datasourceUid === DATASOURCE_UIDS.prometheus,
   );
   if (panel.length !== 1) throw new Error(`expected one Prometheus query in panel "${title}"`);
-  // As Grafana sends it: $__range and the other built-ins filled in.
-  return substituteGrafanaVariables(panel[0].expr);
+  // As Grafana sends it: $__range and the other built-ins filled in, and the hidden top-10
+  // container variables holding every container (fewer than 10 here).
+  return substituteGrafanaVariables(panel[0].expr, {
+    [VARIABLES.cpuContainers]: ".*",
+    [VARIABLES.memoryContainers]: ".*",
+    [VARIABLES.memoryRatioContainers]: ".*",
+  });
 }
 
 const nameOf = (c: Cgroup): string => `${c.labels.namespace}/${c.labels.pod}/${c.labels.container}`;

@@ -65,7 +65,16 @@ const PROMETHEUS: Ref = { type: "prometheus", uid: "timemanager-prometheus" };
 const LOKI: Ref = { type: "loki", uid: "timemanager-loki" };
 
 /** Values the dashboard's own variables take when a query is parsed: All, and a typed filter. */
-const VARIABLE_VALUES = { path: ".*", log_filter: "ERROR" };
+const VARIABLE_VALUES = {
+  path: ".*",
+  log_filter: "ERROR",
+  // The hidden top-10 variables, as Grafana's regex format writes two values.
+  busiest_paths: "(/api/v1/clocks|/api/v1/auth/me)",
+  slowest_paths: "(/api/v1/clocks|/api/v1/auth/me)",
+  cpu_containers: "(timemanager-backend|timemanager-db)",
+  memory_containers: "(timemanager-backend|timemanager-db)",
+  memory_ratio_containers: "(timemanager-backend|timemanager-db)",
+};
 
 interface ExpectedQuery {
   refId: string;
@@ -108,7 +117,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"}) and on (path) topk(10, sum by (path) (avg_over_time(job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"}[$__range] @ end())))',
+        expr: 'sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"${busiest_paths:regex}"})',
         legend: "{{path}}",
       },
     ],
@@ -155,7 +164,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"} and on (path) topk(10, max_over_time(job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"}[$__range] @ end()))',
+        expr: 'job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"${slowest_paths:regex}"}',
         legend: "{{path}}",
       },
     ],
@@ -204,7 +213,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: "name:container_cpu_usage_seconds:rate5m and on (name) topk(10, avg_over_time(name:container_cpu_usage_seconds:rate5m[$__range] @ end()))",
+        expr: 'name:container_cpu_usage_seconds:rate5m{name=~"${cpu_containers:regex}"}',
         legend: "{{name}}",
       },
     ],
@@ -218,7 +227,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: 'sum by (name) (container_memory_working_set_bytes{name!=""}) and on (name) topk(10, max by (name) (max_over_time(container_memory_working_set_bytes{name!=""}[$__range] @ end())))',
+        expr: 'sum by (name) (container_memory_working_set_bytes{name!="", name=~"${memory_containers:regex}"})',
         legend: "{{name}}",
       },
     ],
@@ -232,7 +241,7 @@ const EXPECTED_PANELS: ExpectedPanel[] = [
     queries: [
       {
         refId: "A",
-        expr: "name:container_memory_working_set_bytes:ratio_limit and on (name) topk(10, max_over_time(name:container_memory_working_set_bytes:ratio_limit[$__range] @ end()))",
+        expr: 'name:container_memory_working_set_bytes:ratio_limit{name=~"${memory_ratio_containers:regex}"}',
         legend: "{{name}}",
       },
     ],
@@ -441,7 +450,7 @@ describe("overviewDashboard", () => {
     ]);
   });
 
-  test("template variables: a multi-valued endpoint list with All, and a free-text log filter", () => {
+  test("template variables: a multi-valued endpoint list with All, a free-text log filter, and the hidden top 10 of the panels that draw one line per endpoint or container", () => {
     expect(rendered().templating.list).toEqual([
       {
         type: "query",
@@ -472,6 +481,114 @@ describe("overviewDashboard", () => {
         current: { text: "", value: "" },
         multi: false,
         includeAll: false,
+        skipUrlSync: false,
+        allowCustomValue: true,
+        auto: false,
+        auto_min: "10s",
+        auto_count: 30,
+      },
+      {
+        type: "query",
+        name: "busiest_paths",
+        description:
+          "The 10 selected endpoints with the most requests per second at the end of the time range shown.",
+        datasource: PROMETHEUS,
+        query:
+          'query_result(topk(10, sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"})))',
+        definition:
+          'query_result(topk(10, sum by (path) (job_path_status_class:http_requests:rate5m{job="backend", path=~"$path"})))',
+        regex: '/path="([^"]*)"/',
+        multi: true,
+        includeAll: false,
+        hide: 2,
+        refresh: 2,
+        sort: 0,
+        skipUrlSync: false,
+        allowCustomValue: true,
+        auto: false,
+        auto_min: "10s",
+        auto_count: 30,
+      },
+      {
+        type: "query",
+        name: "slowest_paths",
+        description:
+          "The 10 selected endpoints with the highest p99 latency at the end of the time range shown.",
+        datasource: PROMETHEUS,
+        query:
+          'query_result(topk(10, max by (path) (job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"})))',
+        definition:
+          'query_result(topk(10, max by (path) (job_path:http_request_duration_seconds:p99_rate5m{job="backend", path=~"$path"})))',
+        regex: '/path="([^"]*)"/',
+        multi: true,
+        includeAll: false,
+        hide: 2,
+        refresh: 2,
+        sort: 0,
+        skipUrlSync: false,
+        allowCustomValue: true,
+        auto: false,
+        auto_min: "10s",
+        auto_count: 30,
+      },
+      {
+        type: "query",
+        name: "cpu_containers",
+        description: "The 10 containers using the most CPU at the end of the time range shown.",
+        datasource: PROMETHEUS,
+        query: "query_result(topk(10, sum by (name) (name:container_cpu_usage_seconds:rate5m)))",
+        definition:
+          "query_result(topk(10, sum by (name) (name:container_cpu_usage_seconds:rate5m)))",
+        regex: '/name="([^"]*)"/',
+        multi: true,
+        includeAll: false,
+        hide: 2,
+        refresh: 2,
+        sort: 0,
+        skipUrlSync: false,
+        allowCustomValue: true,
+        auto: false,
+        auto_min: "10s",
+        auto_count: 30,
+      },
+      {
+        type: "query",
+        name: "memory_containers",
+        description:
+          "The 10 containers with the largest working set at the end of the time range shown.",
+        datasource: PROMETHEUS,
+        query:
+          'query_result(topk(10, max by (name) (container_memory_working_set_bytes{name!=""})))',
+        definition:
+          'query_result(topk(10, max by (name) (container_memory_working_set_bytes{name!=""})))',
+        regex: '/name="([^"]*)"/',
+        multi: true,
+        includeAll: false,
+        hide: 2,
+        refresh: 2,
+        sort: 0,
+        skipUrlSync: false,
+        allowCustomValue: true,
+        auto: false,
+        auto_min: "10s",
+        auto_count: 30,
+      },
+      {
+        type: "query",
+        name: "memory_ratio_containers",
+        description:
+          "The 10 containers closest to their memory limit at the end of the time range shown.",
+        datasource: PROMETHEUS,
+        query:
+          "query_result(topk(10, max by (name) (name:container_memory_working_set_bytes:ratio_limit)))",
+        definition:
+          "query_result(topk(10, max by (name) (name:container_memory_working_set_bytes:ratio_limit)))",
+        regex: '/name="([^"]*)"/',
+        multi: true,
+        includeAll: false,
+        hide: 2,
+        refresh: 2,
+        sort: 0,
         skipUrlSync: false,
         allowCustomValue: true,
         auto: false,
@@ -615,6 +732,19 @@ describe("every dashboard query parses with the official grammar", () => {
     const path = rendered().templating.list.find((v) => v.name === "path");
     expect(() => {
       expectPrometheusVariableQuery(String(path?.query));
+    }).not.toThrow();
+  });
+
+  test.each([
+    "busiest_paths",
+    "slowest_paths",
+    "cpu_containers",
+    "memory_containers",
+    "memory_ratio_containers",
+  ])("the hidden variable %s's query_result is PromQL", (name) => {
+    const variable = rendered().templating.list.find((v) => v.name === name);
+    expect(() => {
+      expectPrometheusVariableQuery(String(variable?.query), VARIABLE_VALUES);
     }).not.toThrow();
   });
 });
