@@ -4,14 +4,22 @@ import * as path from "node:path";
 import { buildModel, DEFAULT_SCALE, historySeries, type Scale } from "./model";
 import { measureMemory, type MemoryFit } from "./memory";
 import { instantQuery, rangeQuery, startPrometheus, type RunningPrometheus } from "./prometheus";
-import { benchQueries, type BenchQuery, type BenchVariable, fill } from "./queries";
+import { DEFAULT_SLO } from "../../config";
+import {
+  benchQueries,
+  type BenchQuery,
+  type BenchVariable,
+  fill,
+  sloBenchQueries,
+} from "./queries";
 import { measureRegistration } from "./registration/measure";
 import { type BlockStats, writeBlocks } from "./tsdb";
 
 /**
  * `npm run bench [-- --endpoints=100 --repeats=5 ...]`: the Pulumi program's registration as
  * Pulumi runs it, against an SDK-only floor; the overview dashboard's query cost on the recording
- * rules and raw, on a real Prometheus, at three scales; and what the default Prometheus memory
+ * rules and raw, on a real Prometheus, at three scales, and the SLO dashboard's at the default
+ * one; and what the default Prometheus memory
  * limit holds, from real Prometheus processes scraping a synthetic exporter. Every option is also
  * an environment variable, BENCH_<NAME> (e.g. BENCH_ENDPOINTS=50, BENCH_SCALES=0.25,1).
  */
@@ -186,6 +194,44 @@ async function checkEquivalence(
   }
 }
 
+/** The SLO dashboard's measurement: its instant queries at the range's end, each side. */
+interface SloRun {
+  readonly queries: readonly BenchQuery[];
+  /** ms per pass of each query. */
+  readonly perQuery: { readonly recorded: number[][]; readonly raw: number[][] };
+  readonly totals: { readonly recorded: number[]; readonly raw: number[] };
+}
+
+/**
+ * The SLO dashboard on the same history: every query checked against its raw one, then
+ * `repeats` passes on the rules and `rawRepeats` raw, each query an instant query at `end`, as
+ * the dashboard sends them.
+ */
+async function runSlo(prom: RunningPrometheus, opts: Options, end: number): Promise<SloRun> {
+  const queries = sloBenchQueries(DEFAULT_SLO);
+  await checkEquivalence(prom, [], queries, end);
+  const perQuery = {
+    recorded: queries.map((): number[] => []),
+    raw: queries.map((): number[] => []),
+  };
+  const totals = { recorded: [] as number[], raw: [] as number[] };
+  for (let i = 0; i < Math.max(opts.repeats, opts.rawRepeats); i++) {
+    for (const side of ["recorded", "raw"] as const) {
+      if (i >= (side === "raw" ? opts.rawRepeats : opts.repeats)) continue;
+      let total = 0;
+      for (const [j, q] of queries.entries()) {
+        const t0 = performance.now();
+        await instantQuery(prom.url, q[side], end);
+        const ms = performance.now() - t0;
+        perQuery[side][j]?.push(ms);
+        total += ms;
+      }
+      totals[side].push(total);
+    }
+  }
+  return { queries, perQuery, totals };
+}
+
 /** One scale's dashboard measurement. */
 interface ScaleRun {
   readonly factor: number;
@@ -198,6 +244,8 @@ interface ScaleRun {
   /** ms per pass of each variable, then each query. */
   readonly perQuery: { readonly recorded: number[][]; readonly raw: number[][] };
   readonly totals: { readonly recorded: number[]; readonly raw: number[] };
+  /** The SLO dashboard, at the default scale only. */
+  readonly slo?: SloRun;
 }
 
 /**
@@ -253,6 +301,7 @@ async function runScale(
         totals[side].push(times.reduce((a, b) => a + b, 0));
       }
     }
+    const slo = factor === 1 ? await runSlo(prom, opts, end) : undefined;
     return {
       factor,
       scale,
@@ -263,6 +312,7 @@ async function runScale(
       queries,
       perQuery,
       totals,
+      ...(slo === undefined ? {} : { slo }),
     };
   } finally {
     onStart(undefined);
@@ -318,6 +368,22 @@ function reportDefaultScale(run: ScaleRun, opts: Options): void {
   console.log(
     `  slowest panel on the rules: ${seconds(slowest[1])} "${slowest[0]}" (goal: every panel < 50 ms); the ${String(run.variables.length)} hidden variables together ${seconds(run.variables.reduce((sum, _, j) => sum + median(perQuery.recorded[j] ?? []), 0))}`,
   );
+}
+
+function reportSlo(slo: SloRun, opts: Options): void {
+  console.log(
+    `\nthe SLO dashboard at the default scale (${String(slo.queries.length)} instant queries at the range's end), median of ${String(opts.repeats)} on the rules | of ${String(opts.rawRepeats)} raw:`,
+  );
+  slo.queries.forEach((q, j) => {
+    const r = median(slo.perQuery.recorded[j] ?? []);
+    const w = median(slo.perQuery.raw[j] ?? []);
+    console.log(`  ${seconds(r).padStart(10)} | ${seconds(w).padStart(10)}  rule   ${q.id}`);
+  });
+  const recorded = spread(slo.totals.recorded);
+  const raw = spread(slo.totals.raw);
+  console.log(`  whole SLO dashboard, with recording rules: ${showSpread(recorded)}`);
+  console.log(`  raw:                                      ${showSpread(raw)}`);
+  console.log(`  ratio raw / recorded: ${(raw.median / recorded.median).toFixed(1)}x`);
 }
 
 function reportScaling(runs: readonly ScaleRun[]): void {
@@ -419,6 +485,7 @@ async function main(): Promise<void> {
         `\nscale ${String(factor)}x: ${String(run.scale.endpoints)} endpoints x ${String(run.scale.methods)} methods x ${String(run.scale.statuses)} statuses x ${String(run.scale.buckets)} buckets, ${String(run.scale.containers)} containers, ${String(run.scale.hours)} h at ${String(run.scale.interval)} s: ${thousands(run.tsdbSeries)} series, ${thousands(run.blocks.samples)} samples in ${String(run.blocks.blocks)} blocks (${(run.blocks.bytes / 2 ** 20).toFixed(0)} MiB) written in ${seconds(run.writeMs)}; every recorded query matches its raw one; ${seconds(performance.now() - t0)} in all`,
       );
       if (factor === 1) reportDefaultScale(run, opts);
+      if (run.slo !== undefined) reportSlo(run.slo, opts);
     }
     reportScaling(runs);
 

@@ -1,5 +1,15 @@
 import { JOBS } from "../../components/observability/names";
 import { RECORDED } from "../../components/observability/prometheus/rules";
+import {
+  budgetRemainingRecord,
+  ERRORS_RATE_RECORD,
+  errorBudget,
+  errorRatioRecord,
+  type Sli,
+  sliWindows,
+  type SloSpec,
+} from "../../components/observability/slo";
+import { DEFAULT_SLO } from "../../config";
 import type { LinearSeries } from "./tsdb";
 
 /**
@@ -229,10 +239,47 @@ export function histogramQuantile(
 }
 
 /**
+ * The SLO recording rules' series for `spec`: the bad-request ratios are the same over every
+ * window of a history whose rates never change. `buckets` are the backend's summed bucket rates,
+ * +Inf last.
+ */
+function sloSeries(
+  model: Model,
+  spec: SloSpec,
+  rates: { readonly total: number; readonly errors: number; readonly buckets: readonly number[] },
+): Series[] {
+  const within = model.bounds.indexOf(spec.latencyThresholdSeconds);
+  if (within === -1) {
+    throw new Error(
+      `the SLO threshold ${String(spec.latencyThresholdSeconds)} s is not a bucket bound of this scale (${model.bounds.join(", ")}): raise --buckets`,
+    );
+  }
+  const ratio: Readonly<Record<Sli, number>> = {
+    availability: rates.errors / rates.total,
+    latency: 1 - (rates.buckets[within] ?? Number.NaN) / (rates.buckets.at(-1) ?? Number.NaN),
+  };
+  const objective = { availability: spec.availabilityObjective, latency: spec.latencyObjective };
+  const job = { job: JOBS.backend };
+  const gauge = (name: string, value: number): Series => ({
+    name,
+    labels: job,
+    perInterval: value,
+    counter: false,
+  });
+  return [
+    gauge(ERRORS_RATE_RECORD, rates.errors),
+    ...(["availability", "latency"] as const).flatMap((sli) => [
+      ...sliWindows(spec).map((w) => gauge(errorRatioRecord(sli, w), ratio[sli])),
+      gauge(budgetRemainingRecord(sli), 1 - ratio[sli] / errorBudget(objective[sli])),
+    ]),
+  ];
+}
+
+/**
  * The recording rules' series, each a gauge with the constant value the rule computes on this
  * model (rates per second over any window the history covers).
  */
-export function recordedSeries(model: Model): Series[] {
+export function recordedSeries(model: Model, slo: SloSpec): Series[] {
   const per = model.scale.interval;
   const gauge = (name: string, labels: Labels, value: number): Series => ({
     name,
@@ -285,11 +332,15 @@ export function recordedSeries(model: Model): Series[] {
         c.workingSet / (c.limit > 0 ? c.limit : MACHINE_MEMORY),
       ),
     ),
+    ...sloSeries(model, slo, { total, errors, buckets }),
   ];
 }
 
 /** Every series of the history: the raw ones, then the recording rules' (one interval later). */
-export function historySeries(model: Model): { raw: LinearSeries[]; recorded: LinearSeries[] } {
+export function historySeries(
+  model: Model,
+  slo: SloSpec = DEFAULT_SLO,
+): { raw: LinearSeries[]; recorded: LinearSeries[] } {
   const linear =
     (from: number) =>
     (s: Series): LinearSeries => ({
@@ -299,7 +350,10 @@ export function historySeries(model: Model): { raw: LinearSeries[]; recorded: Li
       from,
     });
   // A rate needs two samples: the rules' series start at the second.
-  return { raw: rawSeries(model).map(linear(0)), recorded: recordedSeries(model).map(linear(1)) };
+  return {
+    raw: rawSeries(model).map(linear(0)),
+    recorded: recordedSeries(model, slo).map(linear(1)),
+  };
 }
 
 /** The exposition-format line prefix of a series, `name{label="value",...} `. */

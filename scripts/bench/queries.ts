@@ -7,6 +7,16 @@ import {
   VARIABLES,
 } from "../../components/observability/grafana/panels";
 import { RATE_WINDOW, RECORDED } from "../../components/observability/prometheus/rules";
+import { sloDashboard } from "../../components/observability/grafana/slo-dashboard";
+import {
+  budgetRemainingRecord,
+  errorBudget,
+  errorRatioRecord,
+  prometheusLe,
+  sliWindows,
+  type SloSpec,
+  sloWindow,
+} from "../../components/observability/slo";
 import { substituteGrafanaVariables } from "../lib/grafana-variables";
 
 /**
@@ -166,4 +176,60 @@ export function benchQueries(
       };
     });
   return { variables, queries };
+}
+
+/**
+ * Each SLO record's raw equivalent: the rate of bad over all requests over its window, straight
+ * from the backend's counters, and the budget left from the SLO window's.
+ */
+function sloRaw(spec: SloSpec): ReadonlyMap<string, string> {
+  const backend = 'job="backend"';
+  const rate = (selector: string, window: string): string =>
+    `sum by (job) (rate(${selector}[${window}]))`;
+  const availability = (w: string): string => {
+    const all = rate(`http_requests_total{${backend}}`, w);
+    return `(${rate(`http_requests_total{${backend}, status=~"5.."}`, w)} or ${all} * 0) / ${all}`;
+  };
+  const bucket = (le: string, w: string): string =>
+    rate(`http_request_duration_seconds_bucket{${backend}, le="${le}"}`, w);
+  const latency = (w: string): string =>
+    `1 - ${bucket(prometheusLe(spec.latencyThresholdSeconds), w)} / ${bucket("+Inf", w)}`;
+  const raw = new Map<string, string>();
+  for (const w of sliWindows(spec)) {
+    raw.set(errorRatioRecord("availability", w), availability(w));
+    raw.set(errorRatioRecord("latency", w), latency(w));
+  }
+  const budget = (objective: number): string => String(errorBudget(objective));
+  raw.set(
+    budgetRemainingRecord("availability"),
+    `1 - (${availability(sloWindow(spec))}) / ${budget(spec.availabilityObjective)}`,
+  );
+  raw.set(
+    budgetRemainingRecord("latency"),
+    `1 - (${latency(sloWindow(spec))}) / ${budget(spec.latencyObjective)}`,
+  );
+  return raw;
+}
+
+/** `expr` with every SLO record replaced by its raw equivalent, in parentheses. */
+function withRawSlo(expr: string, raw: ReadonlyMap<string, string>): string {
+  // Longest names first: ratio_rate3d is not to be read inside ratio_rate30d.
+  const names = [...raw.keys()].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(`(${names.join("|")})(?![\\w:])`, "g");
+  return expr.replace(pattern, (name) => `(${raw.get(name) ?? name})`);
+}
+
+/**
+ * Every query of the SLO dashboard for the objectives `spec`, each an instant query as the
+ * dashboard sends it, and its raw equivalent.
+ */
+export function sloBenchQueries(spec: SloSpec): BenchQuery[] {
+  const raw = sloRaw(spec);
+  return dashboardQueries(sloDashboard(spec)).map((q) => ({
+    id: `${q.panel} (${q.refId})`,
+    panel: q.panel,
+    recorded: q.expr,
+    raw: withRawSlo(q.expr, raw),
+    usesRule: true,
+  }));
 }
