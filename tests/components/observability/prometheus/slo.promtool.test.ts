@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { prometheusRule } from "../../../../components/kubernetes/operator";
 import { ruleInput, sloAlerts } from "../../../../components/observability/grafana/alerts";
+import { dashboardQueries } from "../../../../components/observability/grafana/dashboard";
+import { sloDashboard } from "../../../../components/observability/grafana/slo-dashboard";
 import { PATHS } from "../../../../components/observability/names";
 import {
   renderRules,
@@ -371,10 +373,16 @@ interface BudgetCase {
 }
 
 const budgetLeft = (s: Sli): string => `job:slo_${s}_error_budget:remaining`;
-const sliOver = (s: Sli, window: string): string => `1 - job:slo_${s}_errors:ratio_rate${window}`;
-/** The dashboard's time to exhaustion at the last hour's rate, as the SLO dashboard writes it. */
-const goneIn = (s: Sli, windowSeconds: number): string =>
-  `clamp_min(${budgetLeft(s)}, 0) * ${String(windowSeconds)} / (job:slo_${s}_errors:ratio_rate1h / ${BUDGET_TEXT[s]} > 0)`;
+/** The SLO dashboard's query of the panel `title` (the SLI, or the time until the budget is gone). */
+function panelQuery(spec: SloSpec, title: string): string {
+  const query = dashboardQueries(sloDashboard(spec)).find((q) => q.panel === title);
+  if (query === undefined) throw new Error(`no panel "${title}" on the SLO dashboard`);
+  return query.expr;
+}
+const NAME: Readonly<Record<Sli, string>> = { availability: "Availability", latency: "Latency" };
+const sliOver = (s: Sli, spec: SloSpec): string =>
+  panelQuery(spec, `${NAME[s]} over ${String(spec.windowDays)} days`);
+const goneIn = (s: Sli, spec: SloSpec): string => panelQuery(spec, `${NAME[s]} budget gone in`);
 
 function budgetCases(s: Sli): BudgetCase[] {
   const half = (TOTAL * BUDGET[s]) / 2;
@@ -387,8 +395,8 @@ function budgetCases(s: Sli): BudgetCase[] {
       input: traffic_([{ minutes: 2 * DAY, bad: 0 }]),
       probes: [
         { expr: budgetLeft(s), evalTime: at(2 * DAY), value: 1 },
-        { expr: sliOver(s, "2d"), evalTime: at(2 * DAY), value: 1 },
-        { expr: goneIn(s, 2 * 86400), evalTime: at(2 * DAY) },
+        { expr: sliOver(s, TWO_DAYS), evalTime: at(2 * DAY), value: 1 },
+        { expr: goneIn(s, TWO_DAYS), evalTime: at(2 * DAY) },
       ],
     },
     {
@@ -399,9 +407,9 @@ function budgetCases(s: Sli): BudgetCase[] {
       input: traffic_([{ minutes: 2 * DAY, bad: half }]),
       probes: [
         { expr: budgetLeft(s), evalTime: at(2 * DAY), value: 0.5 },
-        { expr: sliOver(s, "2d"), evalTime: at(2 * DAY), value: 1 - BUDGET[s] / 2 },
+        { expr: sliOver(s, TWO_DAYS), evalTime: at(2 * DAY), value: 1 - BUDGET[s] / 2 },
         // Half the budget at half the allowed rate: one more whole window, 2 days.
-        { expr: goneIn(s, 2 * 86400), evalTime: at(2 * DAY), value: 2 * 86400 },
+        { expr: goneIn(s, TWO_DAYS), evalTime: at(2 * DAY), value: 2 * 86400 },
       ],
     },
     {
@@ -426,7 +434,7 @@ function budgetCases(s: Sli): BudgetCase[] {
       input: traffic_([{ minutes: 2 * DAY, bad: 2 * TOTAL * BUDGET[s] }]),
       probes: [
         { expr: budgetLeft(s), evalTime: at(2 * DAY), value: -1 },
-        { expr: goneIn(s, 2 * 86400), evalTime: at(2 * DAY), value: 0 },
+        { expr: goneIn(s, TWO_DAYS), evalTime: at(2 * DAY), value: 0 },
       ],
     },
     {
@@ -436,8 +444,8 @@ function budgetCases(s: Sli): BudgetCase[] {
       input: traffic_([{ minutes: 120, bad: half }]),
       probes: [
         { expr: budgetLeft(s), evalTime: at(120), value: 0.5 },
-        { expr: sliOver(s, "30d"), evalTime: at(120), value: 1 - BUDGET[s] / 2 },
-        { expr: goneIn(s, 30 * 86400), evalTime: at(120), value: 30 * 86400 },
+        { expr: sliOver(s, DEFAULT_SLO), evalTime: at(120), value: 1 - BUDGET[s] / 2 },
+        { expr: goneIn(s, DEFAULT_SLO), evalTime: at(120), value: 30 * 86400 },
       ],
     },
   ];
