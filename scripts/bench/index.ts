@@ -12,7 +12,7 @@ import {
   fill,
   sloBenchQueries,
 } from "./queries";
-import { measureRegistration } from "./registration/measure";
+import { compileProgram, measureRegistration } from "./registration/measure";
 import { type BlockStats, writeBlocks } from "./tsdb";
 
 /**
@@ -454,9 +454,10 @@ async function main(): Promise<void> {
   });
   try {
     // Registration first, on a quiet machine.
+    const compileMs = compileProgram();
     const registrations = measureRegistration(dir, opts.registrationRepeats);
     console.log(
-      `\nregistration under mocks (fresh process each, ${String(opts.registrationRepeats)} runs per side, interleaved):`,
+      `\nregistration under mocks (fresh process each, ${String(opts.registrationRepeats)} runs per side, interleaved)${compileMs === undefined ? "" : `; the program compiled first by npm run compile in ${seconds(compileMs)}`}:`,
     );
     for (const r of registrations) {
       const program = spread(r.program.wallMs);

@@ -48,7 +48,7 @@ function asConfigString(value: unknown): string {
 }
 
 describe("Pulumi.yaml", () => {
-  it("names the project and runs it as TypeScript on Node.js", () => {
+  it("names the project and runs it on Node.js, compiled ahead (npm run compile)", () => {
     // Given Pulumi.yaml (read above)
 
     // When its name and runtime are read
@@ -57,7 +57,7 @@ describe("Pulumi.yaml", () => {
     // Then they are the project's
     expect({ name, runtime }).toEqual({
       name: PROJECT,
-      runtime: { name: "nodejs", options: { typescript: true, packagemanager: "npm" } },
+      runtime: { name: "nodejs", options: { typescript: false, packagemanager: "npm" } },
     });
   });
 

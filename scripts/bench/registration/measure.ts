@@ -16,10 +16,12 @@ import { parse } from "yaml";
  *   PULUMI_NODEJS_TYPESCRIPT=true unless Pulumi.yaml's runtime option `typescript` is false, and
  *   PULUMI_NODEJS_TSCONFIG_PATH from its `tsconfig` option (pulumi/pulumi,
  *   sdk/nodejs/cmd/pulumi-language-nodejs: parseOptions, execNodejs, constructArguments). The
- *   runner (cmd/run/run.js) then registers ts-node with tsconfig.json's options, and loads
- *   source-map-support and the v8 hooks whatever the language. Here the same runner runs, with
- *   the same environment and arguments, the engine's monitor replaced by the mocks
- *   (preload.ts). Its floor is the same runner loading only the module list.
+ *   runner (cmd/run/run.js) registers ts-node from tsconfig.json when TypeScript is on, loads
+ *   source-map-support and the v8 hooks whatever the language, and requires the entry point
+ *   (Pulumi.yaml's `main`, else package.json's). Here the same runner runs, with the same
+ *   environment and arguments, the engine's monitor replaced by the mocks (preload.ts), after
+ *   `npm run compile` when the project runs its compiled program. Its floor is the same runner
+ *   loading only the module list.
  *
  * The floor's module list is recorded from a warm-up run of the compiled program: every file
  * under node_modules that was in require.cache once it had registered everything, in load order.
@@ -86,6 +88,24 @@ interface RuntimeOptions {
   readonly typescript?: boolean;
   readonly tsconfig?: string;
   readonly nodeargs?: string;
+}
+
+/**
+ * Builds the compiled program as the workflow and `npm run up` do before Pulumi runs it, when the
+ * project has a `compile` script; returns its wall time, ms.
+ */
+export function compileProgram(): number | undefined {
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      scripts?: Record<string, string>;
+    }
+  ).scripts;
+  if (scripts?.compile === undefined) return undefined;
+  const t0 = performance.now();
+  const child = spawnSync("npm", ["run", "--silent", "compile"], { cwd: ROOT, encoding: "utf8" });
+  if (child.status !== 0)
+    throw new Error(`npm run compile failed:\n${child.stdout}${child.stderr}`);
+  return performance.now() - t0;
 }
 
 /** How the language host would start this project's program: node arguments and environment. */
