@@ -32,7 +32,7 @@ const ROOT = path.join(__dirname, "..", "..", "..");
 const SOURCES = ["index.ts", "config", "components", path.join("scripts", "bench", "registration")];
 const PROJECT = "timemanager-monitoring";
 
-export type Mode = "compiled" | "pulumi";
+export type Mode = "compiled" | "pulumi" | "pulumi-no-source-maps";
 
 export interface Side {
   readonly wallMs: number[];
@@ -131,12 +131,13 @@ function run(
 ): { wallMs: number; cpuMs: number; resources: number } {
   const runners = path.join(out, "scripts", "bench", "registration");
   let args: string[];
-  let launchEnv: Record<string, string> = {};
+  let launchEnv: Record<string, string> =
+    mode === "pulumi-no-source-maps" ? { BENCH_NO_SOURCE_MAPS: "1" } : {};
   if (mode === "compiled") {
     args = [path.join(runners, `${script}.js`)];
   } else {
     const launch = pulumiLaunch();
-    launchEnv = launch.env;
+    launchEnv = { ...launchEnv, ...launch.env };
     args = [
       ...launch.nodeArgs,
       "-r",
@@ -170,14 +171,21 @@ function run(
 const TITLES: Readonly<Record<Mode, string>> = {
   compiled: "compiled ahead of time, plain node (the program's own cost)",
   pulumi:
-    "as Pulumi runs it (@pulumi/pulumi/cmd/run with Pulumi.yaml's runtime options and tsconfig.json's ts-node options)",
+    "as Pulumi runs it (@pulumi/pulumi/cmd/run, started as the language host starts it from Pulumi.yaml and package.json)",
+  "pulumi-no-source-maps":
+    "as Pulumi runs it, but stack traces left to V8 (for information: what the runner's source-map-support costs)",
 };
 
 /**
- * Measures both modes, `repeats` fresh processes per side, program and floor interleaved (in
- * alternating order). `dir` is a scratch directory the caller removes.
+ * Measures every mode, `repeats` fresh processes per side (`infoRepeats` for the mode shown for
+ * information), program and floor interleaved (in alternating order). `dir` is a scratch
+ * directory the caller removes.
  */
-export function measureRegistration(dir: string, repeats: number): Registration[] {
+export function measureRegistration(
+  dir: string,
+  repeats: number,
+  infoRepeats: number,
+): Registration[] {
   const out = path.join(dir, "js");
   compile(out);
   const list = path.join(dir, "modules.json");
@@ -185,13 +193,13 @@ export function measureRegistration(dir: string, repeats: number): Registration[
   run("compiled", out, "program", { BENCH_MODULES_OUT: list });
   const env = { BENCH_MODULES_IN: list };
   const modules = (JSON.parse(fs.readFileSync(list, "utf8")) as string[]).length;
-  return (["compiled", "pulumi"] as const).map((mode) => {
+  return (["compiled", "pulumi", "pulumi-no-source-maps"] as const).map((mode) => {
     const program: Side = { wallMs: [], cpuMs: [], resources: 0 };
     const floor: Side = { wallMs: [], cpuMs: [], resources: 0 };
     // One untimed run of each side in this mode first: the file cache and the loader warm.
     run(mode, out, "program", env);
     run(mode, out, "floor", env);
-    for (let i = 0; i < repeats; i++) {
+    for (let i = 0; i < (mode === "pulumi-no-source-maps" ? infoRepeats : repeats); i++) {
       // Program first on even rounds, floor first on odd ones, so a drift in the machine's speed
       // during the runs weighs on both sides alike.
       const pair = [

@@ -15,6 +15,16 @@ monitor.signalAndWaitForShutdown = (_request, callback) => {
   callback(null, {});
 };
 
+// For information only (BENCH_NO_SOURCE_MAPS): what the runner's source-map-support costs, by
+// leaving stack traces to V8: it can no longer replace Error.prepareStackTrace.
+if (process.env.BENCH_NO_SOURCE_MAPS === "1") {
+  Object.defineProperty(Error, "prepareStackTrace", {
+    configurable: false,
+    get: () => undefined,
+    set: () => undefined,
+  });
+}
+
 process.once("exit", () => {
   const cpu = process.cpuUsage();
   process.stdout.write(
