@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChartRef, KubernetesSettings, Settings } from "../../config";
+import type { ChartRef, KubernetesSettings, ObjectStorage, Settings } from "../../config";
 import { JOBS, PORTS } from "../observability/names";
 import { SCRAPE_INTERVAL } from "../observability/prometheus/config";
 import type { PlatformStack } from "../platform";
@@ -84,16 +84,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       sizeGb,
       ...(k.storageClass === undefined ? {} : { storageClass: k.storageClass }),
     });
-    const objectStorageValues =
-      storage === undefined
-        ? undefined
-        : {
-            endpoint: storage.endpoint,
-            region: storage.region,
-            insecure: storage.insecure,
-            forcePathStyle: storage.forcePathStyle,
-            credentialsSecret: K8S_SECRETS.objectStorage,
-          };
+    // Where Loki and Tempo find their buckets: the same store, credentials from the Secret.
+    const bucketsIn = (s: ObjectStorage) => ({
+      endpoint: s.endpoint,
+      region: s.region,
+      insecure: s.insecure,
+      forcePathStyle: s.forcePathStyle,
+      credentialsSecret: K8S_SECRETS.objectStorage,
+    });
     const prometheusUrl = clusterUrl(K8S_SERVICES.prometheus, ns, PORTS.prometheus);
     const lokiQueryHost = storage === undefined ? K8S_SERVICES.loki : K8S_SERVICES.lokiRead;
     const lokiPushHost = storage === undefined ? K8S_SERVICES.loki : K8S_SERVICES.lokiWrite;
@@ -147,11 +145,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           retentionDays: settings.retention.lokiDays,
           memoryMb: settings.memoryMb.loki,
           storage: persistence(k.volumeGb.loki),
-          ...(storage === undefined || objectStorageValues === undefined
+          ...(storage === undefined
             ? {}
             : {
                 objectStorage: {
-                  ...objectStorageValues,
+                  ...bucketsIn(storage),
                   buckets: { chunks: storage.buckets.lokiChunks, ruler: storage.buckets.lokiRuler },
                 },
               }),
@@ -169,9 +167,9 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           retentionDays: settings.retention.tempoDays,
           memoryMb: settings.memoryMb.tempo,
           storage: persistence(k.volumeGb.tempo),
-          ...(storage === undefined || objectStorageValues === undefined
+          ...(storage === undefined
             ? {}
-            : { objectStorage: { ...objectStorageValues, bucket: storage.buckets.tempo } }),
+            : { objectStorage: { ...bucketsIn(storage), bucket: storage.buckets.tempo } }),
           prometheusRemoteWriteUrl: `${prometheusUrl}/api/v1/write`,
           retainVolumes: settings.protectData,
         }),
